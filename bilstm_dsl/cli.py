@@ -1,0 +1,206 @@
+"""The `bilstm-dsl` command line.
+
+Exit codes, relied on by scripts and CI: 0 no error found, 1 errors found in a spec, 2 a
+usage or I/O problem (missing or unreadable file). Backends that import heavy frameworks are
+loaded only inside the commands that need them, so `check` and `summary` start fast and never
+import TensorFlow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+from . import __version__
+from .checker import CheckResult, check_bytes
+from .diagnostics import Severity, render
+from .shapes import fmt
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with the command line or the files it names (exit 2)."""
+
+
+def read_bytes(path: str) -> tuple[str, bytes]:
+    """The display name and raw bytes of a spec file; ``-`` is standard input."""
+    try:
+        if path == "-":
+            if sys.stdin is None:
+                raise UsageError("cannot read standard input: it is closed")
+            return "<stdin>", sys.stdin.buffer.read()
+        if os.path.isdir(path):
+            raise UsageError(f"{path}: is a directory, not an .arch file")
+        with open(path, "rb") as handle:
+            return path, handle.read()
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise UsageError(f"{path}: cannot read: {reason}") from None
+
+
+def check_path(path: str) -> CheckResult:
+    shown, data = read_bytes(path)
+    return check_bytes(data, shown)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    results: list[CheckResult] = []
+    for path in args.paths:
+        results.append(check_path(path))
+    if args.format == "json":
+        rows = [d.to_json(r.path) for r in results for d in r.diagnostics]
+        print(json.dumps(rows, indent=2))
+    else:
+        for result in results:
+            for diag in result.diagnostics:
+                print(render(diag, result.source, result.path))
+        counts = {s: 0 for s in Severity}
+        for result in results:
+            for diag in result.diagnostics:
+                counts[diag.severity] += 1
+        files = _plural(len(results), "file")
+        if not any(counts.values()):
+            print(f"ok: {files} checked, no problems found")
+        else:
+            found = ", ".join(_plural(n, str(s)) for s, n in counts.items() if n)
+            print(f"found {found} in {files}")
+    return EXIT_PROBLEMS if any(not r.ok for r in results) else EXIT_OK
+
+
+def _model_name(path: str) -> str:
+    base = os.path.splitext(os.path.basename(path))[0] if path != "<stdin>" else "model"
+    return base or "model"
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    result = check_path(args.path)
+    if not result.ok:
+        for diag in result.diagnostics:
+            print(render(diag, result.source, result.path), file=sys.stderr)
+        return EXIT_PROBLEMS
+    summary = result.summary
+    assert summary is not None
+    if args.format == "json":
+        print(json.dumps(summary, indent=2))
+    else:
+        print(summary_table(result, _model_name(result.path)))
+    return EXIT_OK
+
+
+def _bytes(params: int) -> str:
+    size = params * 4.0  # float32 weights, as Keras's summary assumes for the default dtype
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.2f} {unit}"
+        size /= 1024
+    raise AssertionError
+
+
+def summary_table(result: CheckResult, name: str) -> str:
+    """The table Keras's ``model.summary()`` prints, computed without Keras."""
+    summary = result.summary
+    assert summary is not None and result.input is not None
+    input_name = str(result.input.args.get("name") or "input_layer")
+    rows = [(f"{input_name} (InputLayer)", fmt(result.input_shape), "0")]
+    for stage in result.stages:
+        shapes = (
+            " ".join(fmt(s) for s in stage.shapes)
+            if len(stage.shapes) > 1
+            else fmt(stage.shapes[0])
+        )
+        rows.append((f"{stage.name} ({stage.layer.keras_class})", shapes, f"{stage.params:,}"))
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(_HEADERS)]
+    widths = [max(w, m) for w, m in zip(widths, (30, 24, 10))]
+
+    def line(left: str, mid: str, right: str, fill: str) -> str:
+        return left + mid.join(fill * (w + 2) for w in widths) + right
+
+    def row(cells: Sequence[str], edge: str) -> str:
+        padded = [cells[0].ljust(widths[0]), cells[1].ljust(widths[1]), cells[2].rjust(widths[2])]
+        return edge + edge.join(f" {c} " for c in padded) + edge
+
+    out = [
+        f'Model: "{name}"',
+        line("┏", "┳", "┓", "━"),
+        row(_HEADERS, "┃"),
+        line("┡", "╇", "┩", "━"),
+    ]
+    for i, cells in enumerate(rows):
+        out.append(row(cells, "│"))
+        out.append(line("├", "┼", "┤", "─") if i < len(rows) - 1 else line("└", "┴", "┘", "─"))
+    for label, key in (
+        ("Total params", "total_params"),
+        ("Trainable params", "trainable_params"),
+        ("Non-trainable params", "non_trainable_params"),
+    ):
+        count = int(summary[key])  # type: ignore[call-overload]
+        out.append(f" {label}: {count:,} ({_bytes(count)})")
+    return "\n".join(out)
+
+
+_HEADERS = ("Layer (type)", "Output Shape", "Param #")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bilstm-dsl",
+        description="Check, summarise and compile .arch descriptions of recurrent Keras models.",
+    )
+    parser.add_argument("--version", action="version", version=f"bilstm-dsl {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("check", help="report every problem in .arch files")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="an .arch file, or - for stdin")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(run=cmd_check)
+
+    p = sub.add_parser("summary", help="print the layer table model.summary() would print")
+    p.add_argument("path", metavar="PATH", help="an .arch file, or - for stdin")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(run=cmd_summary)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit:  # argparse has printed its usage message
+        return EXIT_USAGE if exit.code else EXIT_OK
+    try:
+        return args.run(args)
+    except UsageError as error:
+        print(f"bilstm-dsl: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (`bilstm-dsl check x | head`); nothing left to say.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # noqa: BLE001 - the last line of defence: a bug, not a user error
+        traceback.print_exc()
+        print(
+            "bilstm-dsl: internal error: this is a bug in bilstm-dsl, please report it with "
+            "the file that caused it",
+            file=sys.stderr,
+        )
+        return 3
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

@@ -1,0 +1,251 @@
+"""Diagnostics: where a problem is, how bad it is, what to write instead.
+
+The checker collects `Diagnostic` values and never raises on user input; the CLI and the
+language tools render them. Every code is listed in `CATALOGUE` with a summary and an
+example; codes are stable and never reused. Families:
+
+- ``E0xx`` the text itself (syntax, encoding, limits)
+- ``E1xx`` names and arguments
+- ``E2xx`` shapes
+- ``W3xx`` performance (the cuDNN fast path)
+- ``N4xx`` notes on surprising-but-legal Keras behaviour
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open range of source offsets with its 1-based line/column ends."""
+
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def at(cls, text: str, start: int, end: int | None = None) -> Span:
+        """The span of ``text[start:end]``, computing lines and columns from the text."""
+        end = start if end is None else end
+        line, column = line_col(text, start)
+        end_line, end_column = line_col(text, end)
+        return cls(start, end, line, column, end_line, end_column)
+
+    def cover(self, other: Span) -> Span:
+        """The smallest span covering both."""
+        first = self if self.start <= other.start else other
+        last = self if self.end >= other.end else other
+        return Span(first.start, last.end, first.line, first.column, last.end_line, last.end_column)
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset`` in ``text`` (columns count characters)."""
+    offset = max(0, min(offset, len(text)))
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem found in a spec.
+
+    ``stage`` is the index of the chain stage it concerns (0 is ``input``), or None for
+    problems outside any stage (syntax, encoding).
+    """
+
+    code: str
+    severity: Severity
+    span: Span
+    message: str
+    help: str | None = None
+    stage: int | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def to_json(self, path: str) -> dict[str, object]:
+        return {
+            "path": path,
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": self.span.end_line,
+            "end_column": self.span.end_column,
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "help": self.help,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CodeInfo:
+    code: str
+    severity: Severity
+    summary: str
+    example: str
+
+
+def _entries(*rows: tuple[str, Severity, str, str]) -> dict[str, CodeInfo]:
+    return {code: CodeInfo(code, sev, summary, example) for code, sev, summary, example in rows}
+
+
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.NOTE
+
+CATALOGUE: dict[str, CodeInfo] = _entries(
+    # -- the text itself
+    ("E001", E, "unexpected character", "input(20, 1) -> lstm(32) $"),
+    ("E002", E, "unexpected token", "input(20, 1) -> -> dense(1)"),
+    ("E003", E, "unclosed or mismatched bracket", "input(20, 1 -> dense(1)"),
+    ("E004", E, "unexpected end of input", "input(20, 1) ->"),
+    ("E005", E, "a closing bracket that closes nothing", "input(20, 1)) -> dense(1)"),
+    ("E006", E, "missing `->` between stages", "input(20, 1)\nlstm(32)"),
+    ("E007", E, "the file is not valid UTF-8 text", "input(20, \udcff)"),
+    ("E008", E, "the file holds no model", "# only a comment"),
+    (
+        "E009",
+        E,
+        "a limit of the checker is exceeded (nesting depth, digits)",
+        "input(20, 1) -> dense(" + "1" * 101 + ")",
+    ),
+    ("E010", E, "unterminated string", 'input(20, 1) -> dense(1, activation="relu)'),
+    # -- names and arguments
+    ("E101", E, "unknown layer", "input(20, 1) -> lstn(32)"),
+    ("E102", E, "unknown keyword argument", "input(20, 1) -> lstm(32, retrun_sequences=true)"),
+    ("E103", E, "a value of the wrong type", 'input(20, 1) -> lstm(units="32")'),
+    ("E104", E, "an invalid argument value", "input(20, 1) -> lstm(0)"),
+    ("E105", E, "an argument given twice", "input(20, 1) -> lstm(32, units=64)"),
+    ("E106", E, "too many positional arguments", "input(20, 1) -> lstm(32) -> dense(1, relu, 3)"),
+    (
+        "E107",
+        E,
+        "a required argument is missing",
+        "input(20, 1) -> lstm(32) -> dense(activation=relu)",
+    ),
+    (
+        "E108",
+        E,
+        "a positional argument after a keyword argument",
+        "input(20, 1) -> lstm(32) -> dense(units=1, relu)",
+    ),
+    ("E109", E, "unknown activation", "input(20, 1) -> lstm(32) -> dense(1, activation=sigmoide)"),
+    ("E110", E, "unknown merge mode", "input(20, 1) -> bilstm(32, merge_mode=avg)"),
+    ("E111", E, "the chain must start with one `input(...)`", "lstm(32) -> dense(1)"),
+    (
+        "E112",
+        E,
+        "`bidirectional` wraps a recurrent layer only",
+        "input(20, 1) -> bidirectional(dense(4))",
+    ),
+    (
+        "E113",
+        E,
+        "`go_backwards=true` inside `bidirectional`",
+        "input(20, 1) -> bilstm(32, go_backwards=true)",
+    ),
+    ("E114", E, "`stateful=true` needs a fixed `batch_size`", "input(20, 1) -> lstm(8, stateful)"),
+    (
+        "E115",
+        E,
+        "`unroll=true` needs a known number of time steps",
+        "input(none, 1) -> lstm(8, unroll=true)",
+    ),
+    ("E116", E, "a value written where a layer is meant", "input(20, 1) -> td(32)"),
+    (
+        "E117",
+        E,
+        "unknown name for an initializer, regularizer, constraint or dtype",
+        'input(20, 1) -> lstm(8, kernel_initializer="glorot")',
+    ),
+    # -- shapes
+    (
+        "E201",
+        E,
+        "a layer needs a sequence but the layer before returns one step",
+        "input(20, 1) -> lstm(32) -> lstm(32)",
+    ),
+    (
+        "E202",
+        E,
+        "a layer fed several tensors takes one",
+        "input(20, 1) -> bilstm(8, none) -> dense(1)",
+    ),
+    ("E203", E, "input of the wrong rank for the layer", "input(20) -> lstm(8)"),
+    (
+        "E204",
+        E,
+        "an unknown (`none`) dimension where the layer's weights need a size",
+        "input(20, none) -> lstm(8)",
+    ),
+    (
+        "E205",
+        E,
+        "the shape assertion does not match the inferred shape",
+        "input(20, 1) -> lstm(8) : (20, 8)",
+    ),
+    ("E206", E, "a shape assertion that is not a shape", "input(20, 1) -> lstm(8) : relu"),
+    # -- performance
+    (
+        "W301",
+        W,
+        "an LSTM/GRU setting that rules out the cuDNN kernel on a GPU",
+        "input(20, 1) -> lstm(32, activation=relu)",
+    ),
+    # -- notes
+    (
+        "N401",
+        N,
+        "`dense` on a sequence applies to every time step",
+        "input(20, 1) -> lstm(32, seq) -> dense(1)",
+    ),
+)
+
+
+def render(diag: Diagnostic, source: str, path: str) -> str:
+    """Render ``diag`` the way compilers do: location, source line, carets, help."""
+    span = diag.span
+    lines = source.split("\n")
+    head = f"{path}:{span.line}:{span.column}: {diag.severity}[{diag.code}]: {diag.message}"
+    if not 1 <= span.line <= len(lines):
+        return head + (f"\n  = help: {diag.help}" if diag.help else "")
+    text = lines[span.line - 1].rstrip("\r")
+    number = str(span.line)
+    gutter = " " * len(number)
+    # Long lines are cut around the span so the carets stay on screen.
+    start_col = span.column - 1
+    end_col = span.end_column - 1 if span.end_line == span.line else len(text)
+    end_col = max(end_col, start_col + 1)
+    shown, offset = _window(text, start_col, end_col)
+    carets = " " * (start_col - offset) + "^" * max(
+        1, min(end_col, offset + len(shown)) - start_col
+    )
+    out = [head, f"{gutter} |", f"{number} | {shown}", f"{gutter} | {carets}"]
+    if diag.help:
+        out.append(f"{gutter} = help: {diag.help}")
+    return "\n".join(out)
+
+
+_WINDOW = 120
+
+
+def _window(text: str, start: int, end: int) -> tuple[str, int]:
+    """A slice of at most ``_WINDOW`` characters of ``text`` that shows ``[start, end)``."""
+    if len(text) <= _WINDOW:
+        return text, 0
+    offset = max(0, min(start - 20, len(text) - _WINDOW))
+    return text[offset : offset + _WINDOW], offset

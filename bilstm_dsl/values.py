@@ -1,0 +1,216 @@
+"""Argument types: each turns an AST value into the Python value Keras expects, or says
+why it cannot. Validators return a reason rather than a boolean, so the message can name
+what was wrong.
+
+The name tables mirror Keras 3's own registries (``keras/src/activations/__init__.py``,
+``initializers/__init__.py``, ``regularizers/__init__.py``, ``constraints/__init__.py``);
+``tests/backends/test_keras_registry.py`` checks them against the installed Keras.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import ast
+
+ACTIVATIONS = frozenset(
+    """celu elu exponential gelu glu hard_shrink hard_sigmoid hard_silu hard_swish hard_tanh
+    leaky_relu linear log_sigmoid log_softmax mish relu relu6 selu sigmoid silu soft_shrink
+    softmax softplus softsign sparse_plus sparse_sigmoid sparsemax squareplus swish tanh
+    tanh_shrink threshold""".split()
+)
+
+INITIALIZERS = frozenset(
+    """constant glorot_normal glorot_uniform he_normal he_uniform identity lecun_normal
+    lecun_uniform normal one ones orthogonal random_normal random_uniform truncated_normal
+    uniform variance_scaling zero zeros""".split()
+)
+
+REGULARIZERS = frozenset("l1 l2 l1l2 orthogonal_regularizer".split())
+
+CONSTRAINTS = frozenset("max_norm min_max_norm non_neg unit_norm".split())
+
+MERGE_MODES = ("concat", "sum", "mul", "ave")
+
+DTYPES = frozenset(
+    """float16 float32 float64 bfloat16 int8 int16 int32 int64 uint8 uint16 uint32 uint64
+    bool string""".split()
+)
+
+
+class ArgError(Exception):
+    """A value that does not fit its argument; the checker turns it into a diagnostic."""
+
+    def __init__(self, code: str, message: str, help: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.help = help
+
+
+def suggest(word: str, choices: object) -> str | None:
+    """The closest known name to ``word``, for a did-you-mean."""
+    found = difflib.get_close_matches(word.lower(), sorted(choices), n=1, cutoff=0.6)  # type: ignore[arg-type]
+    return found[0] if found else None
+
+
+def _is_none(value: ast.Value) -> bool:
+    return isinstance(value, ast.Word) and value.lower == "none"
+
+
+def _type_error(name: str, expected: str, value: ast.Value, example: str) -> ArgError:
+    return ArgError(
+        "E103",
+        f"`{name}` expects {expected}, got {ast.describe(value)}",
+        help=f"write e.g. `{name}={example}`",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Type:
+    """An argument type: a name for messages and a coercion from AST to Python."""
+
+    name: str
+    coerce: Callable[[str, ast.Value], object]
+    nullable: bool = False
+
+    def __call__(self, arg: str, value: ast.Value) -> object:
+        if self.nullable and _is_none(value):
+            return None
+        return self.coerce(arg, value)
+
+
+def _int(arg: str, value: ast.Value) -> int:
+    if isinstance(value, ast.Int):
+        return value.value
+    if isinstance(value, ast.Float) and value.value.is_integer():
+        raise ArgError(
+            "E103",
+            f"`{arg}` expects an integer, got the number {value.value}",
+            help=f"write `{arg}={int(value.value)}`",
+        )
+    raise _type_error(arg, "an integer", value, "32")
+
+
+def _float(arg: str, value: ast.Value) -> float:
+    if isinstance(value, (ast.Int, ast.Float)):
+        number = float(value.value)
+        if not math.isfinite(number):
+            raise ArgError("E104", f"`{arg}` must be a finite number, got {number}")
+        return number
+    raise _type_error(arg, "a number", value, "0.2")
+
+
+def _bool(arg: str, value: ast.Value) -> bool:
+    if isinstance(value, ast.Word) and value.lower in ("true", "false"):
+        return value.lower == "true"
+    raise _type_error(arg, "`true` or `false`", value, "true")
+
+
+def _str(arg: str, value: ast.Value) -> str:
+    if isinstance(value, ast.String):
+        return value.value
+    if isinstance(value, ast.Word) and value.lower not in ("true", "false", "none"):
+        return value.value
+    raise _type_error(arg, "a string", value, '"name"')
+
+
+def _named(kind: str, table: frozenset[str], code: str = "E117") -> Callable[[str, ast.Value], str]:
+    def coerce(arg: str, value: ast.Value) -> str:
+        name = _str(arg, value)
+        if name.lower() in table:
+            return name.lower()
+        close = suggest(name, table)
+        raise ArgError(
+            code,
+            f"unknown {kind} `{name}` for `{arg}`",
+            help=f"did you mean `{close}`?" if close else f"known: {', '.join(sorted(table))}",
+        )
+
+    return coerce
+
+
+def _merge_mode(arg: str, value: ast.Value) -> str:
+    if isinstance(value, (ast.String, ast.Word)) and value.value.lower() in MERGE_MODES:
+        return value.value.lower()
+    shown = value.value if isinstance(value, (ast.String, ast.Word)) else ast.describe(value)
+    close = suggest(str(shown), MERGE_MODES + ("none",)) if isinstance(shown, str) else None
+    raise ArgError(
+        "E110",
+        f"unknown merge mode `{shown}`",
+        help=(f"did you mean `{close}`? " if close else "")
+        + "merge modes are concat, sum, mul, ave and none",
+    )
+
+
+def _shape(arg: str, value: ast.Value) -> tuple[int | None, ...]:
+    if not isinstance(value, ast.Tuple):
+        raise _type_error(arg, "a tuple of sizes", value, "(20, 1)")
+    dims: list[int | None] = []
+    for item in value.items:
+        if _is_none(item):
+            dims.append(None)
+        elif isinstance(item, ast.Int) and item.value > 0:
+            dims.append(item.value)
+        else:
+            raise ArgError(
+                "E104",
+                f"`{arg}` holds sizes, each a positive integer or `none`",
+                help=f"write e.g. `{arg}=(20, 1)`",
+            )
+    return tuple(dims)
+
+
+def _layer(arg: str, value: ast.Value) -> ast.Call:
+    if isinstance(value, ast.Call):
+        return value
+    raise ArgError(
+        "E116",
+        f"`{arg}` expects a layer, got {ast.describe(value)}",
+        help=f"write e.g. `{arg}=lstm(32)`",
+    )
+
+
+def _use_cudnn(arg: str, value: ast.Value) -> object:
+    if isinstance(value, (ast.String, ast.Word)) and value.value.lower() == "auto":
+        return "auto"
+    if isinstance(value, ast.Word) and value.lower in ("true", "false"):
+        return value.lower == "true"
+    raise _type_error(arg, "`auto`, `true` or `false`", value, "auto")
+
+
+INT = Type("integer", _int)
+OPT_INT = Type("integer", _int, nullable=True)
+FLOAT = Type("number", _float)
+OPT_FLOAT = Type("number", _float, nullable=True)
+BOOL = Type("boolean", _bool)
+STR = Type("string", _str)
+OPT_STR = Type("string", _str, nullable=True)
+ACTIVATION = Type("activation", _named("activation", ACTIVATIONS, "E109"), nullable=True)
+INITIALIZER = Type("initializer", _named("initializer", INITIALIZERS))
+REGULARIZER = Type("regularizer", _named("regularizer", REGULARIZERS), nullable=True)
+CONSTRAINT = Type("constraint", _named("constraint", CONSTRAINTS), nullable=True)
+MERGE_MODE = Type("merge mode", _merge_mode, nullable=True)
+SHAPE = Type("shape", _shape)
+OPT_SHAPE = Type("shape", _shape, nullable=True)
+DTYPE = Type("dtype", _named("dtype", DTYPES))
+LAYER = Type("layer", _layer)
+OPT_LAYER = Type("layer", _layer, nullable=True)
+USE_CUDNN = Type("`auto` or boolean", _use_cudnn)
+
+
+def positive(arg: str, value: object) -> str | None:
+    if isinstance(value, int) and value <= 0:
+        return f"expected a positive integer, got {value}"
+    return None
+
+
+def rate(arg: str, value: object) -> str | None:
+    """Dropout rates live in [0, 1): at 1 every unit is dropped and Keras's rescaling
+    by 1/(1 - rate) divides by zero."""
+    if isinstance(value, float) and not 0.0 <= value < 1.0:
+        return f"expected a rate in [0, 1), got {value}"
+    return None

@@ -1,0 +1,9 @@
+"""Regenerate bilstm_dsl/_grammar_tables.json after editing grammar/arch.lark."""
+
+import json
+
+from bilstm_dsl.parser import TABLES, build_tables, grammar_path
+
+tables = build_tables(grammar_path().read_text(encoding="utf-8"))
+TABLES.write_text(json.dumps(tables, sort_keys=True, separators=(",", ":")) + "\n")
+print(f"wrote {TABLES}")

@@ -1,0 +1,155 @@
+"""Build each corpus case in Keras, one stage at a time, and record what Keras did.
+
+A case's layers are written against the proxy `L`: `L.LSTM(32, return_sequences=True)`
+records the class name and arguments without touching Keras. `keras_truth` turns those
+records into real layers stage by stage, so a failure (at construction or at call) is
+pinned to its stage index: 0 is the input, ``i`` is ``model.layers[i]``.
+
+Keras is imported inside `keras_truth` only, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+Shape = list  # [None, 20, 64], or a list of such lists for a stage with several outputs
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A Keras layer call written down but not made: class name and arguments."""
+
+    name: str
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        parts = [repr(a) for a in self.args] + [f"{k}={v!r}" for k, v in self.kwargs.items()]
+        return f"L.{self.name}({', '.join(parts)})"
+
+
+class LayerProxy:
+    """`L.Anything(*args, **kwargs)` returns `Deferred("Anything", args, kwargs)`."""
+
+    def __getattr__(self, name: str) -> Callable[..., Deferred]:
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def record(*args: Any, **kwargs: Any) -> Deferred:
+            return Deferred(name, args, kwargs)
+
+        return record
+
+
+L = LayerProxy()
+
+
+@dataclass(frozen=True)
+class Case:
+    """One model written twice: as `.arch` text and as hand-written Keras layers.
+
+    ``stricter`` is None, or why the checker rejects a spec that Keras builds.
+    """
+
+    id: str
+    arch: str
+    inputs: dict[str, Any]
+    layers: Callable[[LayerProxy], list[Deferred]]
+    stricter: str | None = None
+
+    def deferred(self) -> list[Deferred]:
+        """The case's layers as `Deferred` records."""
+        return self.layers(L)
+
+
+@dataclass(frozen=True)
+class LayerTruth:
+    """What Keras reports for one stage after the input."""
+
+    type: str
+    output_shape: Shape
+    params: int
+
+
+@dataclass(frozen=True)
+class Truth:
+    """Keras's verdict on a case: the built model's numbers, or where and why it failed."""
+
+    ok: bool
+    layers: tuple[LayerTruth, ...] = ()
+    output_shape: Shape | None = None
+    total_params: int | None = None
+    trainable_params: int | None = None
+    non_trainable_params: int | None = None
+    fail_stage: int | None = None
+    error: str | None = None
+
+
+def materialise(value: Any, layers_module: Any) -> Any:
+    """Replace every `Deferred` in ``value`` (recursively) by the Keras layer it names."""
+    if isinstance(value, Deferred):
+        args = [materialise(a, layers_module) for a in value.args]
+        kwargs = {k: materialise(v, layers_module) for k, v in value.kwargs.items()}
+        return getattr(layers_module, value.name)(*args, **kwargs)
+    if isinstance(value, list):
+        return [materialise(v, layers_module) for v in value]
+    if isinstance(value, tuple):
+        return tuple(materialise(v, layers_module) for v in value)
+    if isinstance(value, dict):
+        return {k: materialise(v, layers_module) for k, v in value.items()}
+    return value
+
+
+def shape_of(tensors: Any) -> Shape:
+    """A tensor's shape as a list (batch first), or a list of those for several tensors."""
+    if isinstance(tensors, (list, tuple)):
+        return [shape_of(t) for t in tensors]
+    return list(tensors.shape)
+
+
+def _size(weights: list[Any]) -> int:
+    total = 0
+    for w in weights:
+        n = 1
+        for d in w.shape:
+            n *= int(d)
+        total += n
+    return total
+
+
+def _error(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}".strip()
+
+
+def keras_truth(case: Case) -> Truth:
+    """Build ``case`` in Keras stage by stage and report shapes and params, or the failure."""
+    import keras
+
+    keras.backend.clear_session()
+    try:
+        inputs = keras.Input(**case.inputs)
+    except Exception as exc:  # noqa: BLE001 - any Keras failure is a verdict
+        return Truth(ok=False, fail_stage=0, error=_error(exc))
+    x: Any = inputs
+    truths: list[LayerTruth] = []
+    for stage, record in enumerate(case.deferred(), start=1):
+        try:
+            layer = materialise(record, keras.layers)
+            x = layer(x)
+        except Exception as exc:  # noqa: BLE001
+            return Truth(ok=False, fail_stage=stage, error=_error(exc))
+        truths.append(LayerTruth(type(layer).__name__, shape_of(x), int(layer.count_params())))
+    try:
+        model = keras.Model(inputs, x)
+    except Exception as exc:  # noqa: BLE001
+        return Truth(ok=False, fail_stage=len(truths), error=_error(exc))
+    return Truth(
+        ok=True,
+        layers=tuple(truths),
+        output_shape=shape_of(x),
+        total_params=int(model.count_params()),
+        trainable_params=_size(model.trainable_weights),
+        non_trainable_params=_size(model.non_trainable_weights),
+    )
