@@ -130,7 +130,7 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
     ("E103", E, "a value of the wrong type", 'input(20, 1) -> lstm(units="32")'),
     ("E104", E, "an invalid argument value", "input(20, 1) -> lstm(0)"),
     ("E105", E, "an argument given twice", "input(20, 1) -> lstm(32, units=64)"),
-    ("E106", E, "too many positional arguments", "input(20, 1) -> lstm(32) -> dense(1, relu, 3)"),
+    ("E106", E, "too many positional arguments", "input(20, 1) -> dropout(0.2, none, 3, 4)"),
     (
         "E107",
         E,

@@ -35,7 +35,9 @@ class LayerSpec:
     name: str
     keras_class: str
     params: tuple[Param, ...]
-    positional: tuple[str, ...]
+    positional: tuple[str, ...] | None
+    """Arguments that may be written positionally, in order; ``_ALL`` (None) means every
+    argument of the Keras signature, as Python allows: ``dense(4, relu, false)``."""
     rule: Callable[..., shapes.Output]
     family: str = "core"
     """``recurrent``, ``wrapper`` or ``core``."""
@@ -45,6 +47,10 @@ class LayerSpec:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {p.name: p for p in self.params})
+        if self.positional is None:
+            keyword_only = {p.name for p in _COMMON}
+            names = tuple(p.name for p in self.params if p.name not in keyword_only)
+            object.__setattr__(self, "positional", names)
 
     @property
     def flags(self) -> dict[str, str]:
@@ -59,6 +65,7 @@ FLAGS = {"seq": "return_sequences", "state": "return_state", "backwards": "go_ba
 # Arguments every Keras layer takes through ``Layer.__init__(**kwargs)``.
 _COMMON = (Param("name", v.OPT_STR, None), Param("trainable", v.BOOL, True))
 
+_ALL = None
 _POS = v.positive
 _RATE = v.rate
 
@@ -89,13 +96,19 @@ def _recurrent_params(*, gates: bool, gru: bool = False, lstm: bool = False) -> 
         Param("bias_constraint", v.CONSTRAINT, None),
         Param("dropout", v.FLOAT, 0.0, check=_RATE),
         Param("recurrent_dropout", v.FLOAT, 0.0, check=_RATE),
-        Param("seed", v.OPT_INT, None),
+    ]
+    seed = Param("seed", v.OPT_INT, None)
+    if gates:  # LSTM and GRU take `seed` here; SimpleRNN takes it last
+        params.append(seed)
+    params += [
         Param("return_sequences", v.BOOL, False),
         Param("return_state", v.BOOL, False),
         Param("go_backwards", v.BOOL, False),
         Param("stateful", v.BOOL, False),
         Param("unroll", v.BOOL, False),
     ]
+    if not gates:
+        params.append(seed)
     if gru:
         params.append(Param("reset_after", v.BOOL, True))
     if gates:
@@ -114,7 +127,7 @@ LAYERS: dict[str, LayerSpec] = {
             "lstm",
             "LSTM",
             _recurrent_params(gates=True, lstm=True),
-            ("units", "activation", "recurrent_activation"),
+            _ALL,
             shapes.recurrent,
             family="recurrent",
             cudnn=True,
@@ -123,7 +136,7 @@ LAYERS: dict[str, LayerSpec] = {
             "gru",
             "GRU",
             _recurrent_params(gates=True, gru=True),
-            ("units", "activation", "recurrent_activation"),
+            _ALL,
             shapes.recurrent,
             family="recurrent",
             cudnn=True,
@@ -132,7 +145,7 @@ LAYERS: dict[str, LayerSpec] = {
             "simplernn",
             "SimpleRNN",
             _recurrent_params(gates=False),
-            ("units", "activation"),
+            _ALL,
             shapes.recurrent,
             family="recurrent",
         ),
@@ -173,7 +186,7 @@ LAYERS: dict[str, LayerSpec] = {
                 Param("bias_constraint", v.CONSTRAINT, None),
             )
             + _COMMON,
-            ("units", "activation"),
+            _ALL,
             shapes.dense,
         ),
         LayerSpec(

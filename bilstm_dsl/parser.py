@@ -304,6 +304,8 @@ _TERMINALS = {
 
 
 def _expected(names: set[str] | frozenset[str]) -> str:
+    if set(names) == {"NAME"}:
+        return "a layer name"
     words = sorted({_TERMINALS.get(n, n) for n in names})
     if not words:
         return ""

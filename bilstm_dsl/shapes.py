@@ -172,7 +172,17 @@ def time_distributed(layer: LayerLike, inputs: tuple[Shape, ...], inner_rule) ->
     x = single(layer, inputs)
     _rank(layer, x, 3, exact=False, what="(batch, time, ...)")
     assert layer.inner is not None
-    child = inner_rule(layer.inner, ((x[0],) + x[2:],))
+    step = (x[0],) + x[2:]
+    try:
+        child = inner_rule(layer.inner, (step,))
+    except ShapeError as error:
+        # The inner layer never sees the time axis; say so, or "2-D" reads as a lie.
+        error.message = f"inside `{layer.written}`, which hands it one step {fmt(step)}, " + (
+            error.message
+        )
+        error.min_rank = None
+        raise
+
     if len(child.shapes) != 1:
         raise ShapeError(
             "E202",

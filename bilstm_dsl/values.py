@@ -23,8 +23,9 @@ ACTIVATIONS = frozenset(
     tanh_shrink threshold""".split()
 )
 
+# `constant` is left out: Keras cannot build it from its name alone (it needs a value).
 INITIALIZERS = frozenset(
-    """constant glorot_normal glorot_uniform he_normal he_uniform identity lecun_normal
+    """glorot_normal glorot_uniform he_normal he_uniform identity lecun_normal
     lecun_uniform normal one ones orthogonal random_normal random_uniform truncated_normal
     uniform variance_scaling zero zeros""".split()
 )

@@ -1,0 +1,422 @@
+"""One test per checker rule: the code, the severity, the span, and where it helps the fix.
+
+Shapes and parameter counts are compared with Keras in test_parity.py and
+backends/test_keras_examples.py; here they are only compared with each other.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import codes, diag_tuples
+
+from bilstm_dsl import check
+
+
+def first(source: str):
+    result = check(source)
+    assert result.diagnostics, f"no diagnostic for {source!r}"
+    return result.diagnostics[0]
+
+
+def text_at(source: str, span) -> str:
+    return source[span.start : span.end]
+
+
+# -- E201: the mistake the project exists for
+
+
+@pytest.mark.parametrize(
+    ("source", "culprit", "fixed"),
+    [
+        ("input(20, 1) -> lstm(32) -> lstm(16)", "lstm(32)", "lstm(32, seq)"),
+        ("input(20, 1) -> gru(32) -> bilstm(16)", "gru(32)", "gru(32, seq)"),
+        ("input(20, 1) -> simplernn(8) -> td(dense(1))", "simplernn(8)", "simplernn(8, seq)"),
+        ("input(20, 1) -> bilstm(8, sum) -> lstm(4)", "bilstm(8, sum)", "bilstm(8, sum, seq)"),
+        (
+            "input(20, 1) -> lstm(units=8, dropout=0.1) -> lstm(4)",
+            "lstm(units=8, dropout=0.1)",
+            "lstm(units=8, dropout=0.1, return_sequences=true)",
+        ),
+        (
+            "input(20, 1) -> lstm(8, return_sequences=false) -> lstm(4)",
+            "lstm(8, return_sequences=false)",
+            "lstm(8, return_sequences=true)",
+        ),
+        (
+            "input(20, 1) -> bidirectional(lstm(8), merge_mode=sum) -> lstm(4)",
+            "lstm(8)",
+            "lstm(8, seq)",
+        ),
+        # through layers that keep the rank: the fix is still at the recurrent layer
+        (
+            "input(20, 1) -> lstm(8) -> dropout(0.2) -> dense(4) -> lstm(4)",
+            "lstm(8)",
+            "lstm(8, seq)",
+        ),
+    ],
+)
+def test_missing_seq_points_at_the_layer_to_fix(source, culprit, fixed):
+    d = first(source)
+    assert d.code == "E201" and d.severity == "error"
+    assert text_at(source, d.span) == culprit
+    assert d.help is not None and f"`{fixed}`" in d.help
+
+
+def test_missing_seq_stage_index_is_the_culprit():
+    d = first("input(20, 1) -> lstm(8) -> dropout(0.1) -> lstm(4)")
+    assert d.stage == 1
+
+
+def test_many_to_one_then_dense_is_fine():
+    assert codes("input(20, 1) -> lstm(8) -> dense(1)") == []
+
+
+# -- E202: several tensors into a one-tensor layer
+
+
+def test_merge_mode_none_into_dense_points_at_the_merge_mode():
+    source = "input(20, 1) -> bilstm(8, none) -> dense(1)"
+    d = first(source)
+    assert d.code == "E202" and text_at(source, d.span) == "none"
+
+
+def test_long_form_merge_mode_none():
+    source = "input(20, 1) -> bidirectional(lstm(8, seq), merge_mode=none) -> lstm(4)"
+    d = first(source)
+    assert d.code == "E202" and text_at(source, d.span) == "merge_mode=none"
+
+
+def test_return_state_into_dense_points_at_return_state():
+    source = "input(20, 1) -> lstm(8, return_state=true) -> dense(1)"
+    d = first(source)
+    assert d.code == "E202" and text_at(source, d.span) == "return_state=true"
+
+
+def test_several_tensors_pass_through_dropout_then_fail():
+    source = "input(20, 1) -> gru(8, state) -> dropout(0.1) -> dense(1)"
+    d = first(source)
+    assert d.code == "E202" and text_at(source, d.span) == "state"
+
+
+def test_several_tensors_at_the_end_are_fine():
+    result = check("input(20, 1) -> bilstm(8, seq, none)")
+    assert result.ok and result.summary["output_shape"] == [[None, 20, 8], [None, 20, 8]]
+
+
+# -- E203 / E204: rank and unknown sizes
+
+
+def test_rank_two_input_into_lstm_points_at_the_input():
+    source = "input(20)\n -> lstm(8)"
+    d = first(source)
+    assert (d.code, d.span.line, d.stage) == ("E203", 1, 0)
+    assert d.help and "`input(20, 1)`" in d.help
+
+
+def test_rank_four_into_lstm_suggests_td():
+    source = "input(5, 20, 3) -> lstm(8)"
+    d = first(source)
+    assert d.code == "E203" and text_at(source, d.span) == "lstm(8)"
+    assert d.help and "`td(lstm(8))`" in d.help
+
+
+def test_td_over_rank_two():
+    assert codes("input(20) -> td(dense(1))") == ["E203"]
+
+
+def test_dense_over_rank_one():
+    assert codes("input() -> dense(1)") == ["E107"]
+    assert codes("input(shape=()) -> dense(1)") == ["E203"]
+
+
+def test_unknown_feature_size():
+    source = "input(20, none) -> lstm(8)"
+    d = first(source)
+    assert (d.code, d.stage) == ("E204", 0)
+
+
+def test_unknown_last_dim_into_dense():
+    assert codes("input(none) -> dense(8)") == ["E204"]
+
+
+def test_unknown_time_is_fine():
+    result = check("input(none, 3) -> lstm(8, seq) -> td(dense(1))")
+    assert result.ok and result.summary["output_shape"] == [None, None, 1]
+
+
+# -- argument values
+
+
+@pytest.mark.parametrize(
+    ("source", "code", "where"),
+    [
+        ("input(20, 1) -> lstm(0)", "E104", "0"),
+        ("input(20, 1) -> dense(-3)", "E104", "-3"),
+        ("input(20, 1) -> dropout(1.0)", "E104", "1.0"),
+        ("input(20, 1) -> dropout(-0.1)", "E104", "-0.1"),
+        ("input(20, 1) -> lstm(8, dropout=1.5)", "E104", "1.5"),
+        ("input(20, 1) -> lstm(8, recurrent_dropout=-0.5)", "E104", "-0.5"),
+        ("input(20, 1) -> bilstm(8, merge_mode=avg)", "E110", "avg"),
+        ('input(20, 1) -> bilstm(8, merge_mode="max")', "E110", '"max"'),
+        ("input(20, 1) -> lstm(8, activation=rleu)", "E109", "rleu"),
+        ("input(20, 1) -> activation(softmaxx)", "E109", "softmaxx"),
+        ("input(20, 1) -> lstm(8, kernel_initializer=glorot)", "E117", "glorot"),
+        ('input(20, 1) -> lstm(units="8")', "E103", '"8"'),
+        ("input(20, 1) -> lstm(8.0)", "E103", "8.0"),
+        ("input(20, 1) -> lstm(8, return_sequences=1)", "E103", "1"),
+        ("input(20, 1) -> td(8)", "E116", "8"),
+        ("input(0, 1) -> lstm(8)", "E104", "0"),
+        ("input(20, 1, batch_size=0) -> lstm(8)", "E104", "0"),
+        ('input(20, 1, dtype="int33") -> lstm(8)', "E117", '"int33"'),
+    ],
+)
+def test_invalid_values(source, code, where):
+    d = first(source)
+    assert d.code == code, check(source).diagnostics
+    assert text_at(source, d.span) == where
+
+
+def test_did_you_mean_for_activation():
+    d = first("input(20, 1) -> dense(1, activation=sigmoide)")
+    assert d.help == "did you mean `sigmoid`?"
+
+
+def test_bidirectional_around_dense():
+    source = "input(20, 1) -> bidirectional(dense(4))"
+    d = first(source)
+    assert d.code == "E112" and text_at(source, d.span) == "dense(4)"
+    assert d.help and "`td(dense(4))`" in d.help
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "input(20, 1) -> bidirectional(lstm(8, go_backwards=true))",
+        "input(20, 1) -> bilstm(8, go_backwards=true)",
+        "input(20, 1) -> bigru(8, backwards)",
+    ],
+)
+def test_go_backwards_inside_bidirectional(source):
+    assert codes(source) == ["E113"]
+
+
+def test_go_backwards_alone_is_fine():
+    assert codes("input(20, 1) -> lstm(8, go_backwards=true)") == []
+
+
+def test_stateful_needs_batch_size():
+    source = "input(20, 1) -> lstm(8, stateful=true)"
+    d = first(source)
+    assert d.code == "E114" and text_at(source, d.span) == "stateful=true"
+    assert codes("input(20, 1, batch_size=4) -> lstm(8, stateful=true)") == []
+
+
+def test_stateful_inside_bidirectional_needs_batch_size():
+    assert codes("input(20, 1) -> bilstm(8, stateful)") == ["E114"]
+
+
+def test_unroll_needs_known_time():
+    source = "input(none, 1) -> lstm(8, unroll=true, use_cudnn=false)"
+    d = first(source)
+    assert d.code == "E115" and text_at(source, d.span) == "unroll=true"
+    assert codes("input(20, 1) -> lstm(8, unroll=true, use_cudnn=false)") == []
+
+
+# -- names
+
+
+def test_unknown_layer_did_you_mean():
+    d = first("input(20, 1) -> lstn(32)")
+    assert (d.code, d.span.column, d.help) == ("E101", 17, "did you mean `lstm`?")
+
+
+def test_unknown_short_form_did_you_mean():
+    d = first("input(20, 1) -> bilsmt(32)")
+    assert d.code == "E101" and d.help == "did you mean `bilstm`?"
+
+
+def test_unknown_keyword_did_you_mean():
+    source = "input(20, 1) -> lstm(32, retrun_sequences=true)"
+    d = first(source)
+    assert d.code == "E102" and text_at(source, d.span) == "retrun_sequences"
+    assert d.help == "did you mean `return_sequences`?"
+
+
+def test_keyword_of_another_layer():
+    assert codes("input(20, 1) -> dense(4, return_sequences=true)") == ["E102"]
+
+
+def test_duplicate_argument():
+    source = "input(20, 1) -> lstm(32, units=64)"
+    d = first(source)
+    assert d.code == "E105" and text_at(source, d.span) == "units=64"
+
+
+def test_positional_after_keyword():
+    assert codes("input(20, 1) -> dense(units=1, relu)") == ["E108"]
+
+
+def test_positionals_follow_the_keras_signature():
+    # Dense(units, activation, use_bias, ...): Python allows them all positionally.
+    assert check("input(20, 1) -> dense(4, relu, false)").ok
+    assert codes("input(20, 1) -> dense(1, relu, 3)") == ["E103"]
+
+
+def test_too_many_positionals():
+    assert codes("input(20, 1) -> dropout(0.2, none, 3, 4)") == ["E106"]
+    assert codes("input(20, 1) -> bilstm(8, concat) -> activation(relu, tanh)") == ["E106"]
+
+
+def test_missing_required():
+    assert codes("input(20, 1) -> dense(activation=relu)") == ["E107"]
+
+
+def test_input_must_come_first_and_once():
+    assert codes("lstm(8) -> dense(1)") == ["E111"]
+    assert codes("input(20, 1) -> input(3) -> dense(1)") == ["E111"]
+
+
+def test_duplicate_layer_names():
+    assert codes('input(20, 1) -> lstm(8, seq, name="a") -> lstm(4, name="a")') == ["E104"]
+
+
+def test_empty_file():
+    assert codes("") == ["E008"]
+    assert codes("# just a comment\n") == ["E008"]
+
+
+# -- collecting, not stopping
+
+
+def test_every_argument_problem_is_reported():
+    source = "input(20, 1)\n -> lstn(8)\n -> lstm(0)\n -> dense(1, activation=sigmoide)"
+    assert diag_tuples(source) == [("E101", 2, 5), ("E104", 3, 10), ("E109", 4, 25)]
+
+
+def test_no_cascade_after_a_shape_error():
+    # The dense layers after the failure are not blamed for shapes they never receive.
+    assert codes("input(20, 1) -> lstm(8) -> lstm(4) -> td(dense(1)) -> dense(1)") == ["E201"]
+
+
+# -- shape assertions
+
+
+def test_assertion_that_holds():
+    assert check("input(20, 1) -> bilstm(32, seq) : (20, 64) -> td(dense(1)) : (20, 1)").ok
+
+
+def test_assertion_mismatch_points_at_the_assertion():
+    source = "input(20, 1) -> bilstm(32) : (32,) -> dense(1)"
+    d = first(source)
+    assert d.code == "E205" and text_at(source, d.span) == "(32,)"
+    assert d.help == "write `: (64,)`"
+
+
+def test_assertion_with_batch_dim_gets_a_hint():
+    d = first("input(20, 1) -> lstm(8) : (none, 8)")
+    assert d.code == "E205" and d.help and "batch" in d.help
+
+
+def test_assertion_wildcards_and_lists():
+    assert check("input(none, 1) -> lstm(8, seq) : (none, 8)").ok
+    assert check("input(20, 1) -> lstm(8, seq) : (_, 8)").ok
+    assert check("input(20, 1) -> lstm(8, state) : [(8,), (8,), (8,)]").ok
+    assert codes("input(20, 1) -> lstm(8, state) : [(8,), (8,)]") == ["E205"]
+
+
+def test_assertion_that_is_not_a_shape():
+    assert codes("input(20, 1) -> lstm(8) : relu") == ["E206"]
+    assert codes("input(20, 1) -> lstm(8) : (8, relu)") == ["E206"]
+
+
+# -- warnings and notes
+
+
+@pytest.mark.parametrize(
+    ("source", "where"),
+    [
+        ("input(20, 1) -> lstm(8, activation=relu)", "activation=relu"),
+        (
+            "input(20, 1) -> gru(8, recurrent_activation=hard_sigmoid)",
+            "recurrent_activation=hard_sigmoid",
+        ),
+        ("input(20, 1) -> lstm(8, recurrent_dropout=0.2)", "recurrent_dropout=0.2"),
+        ("input(20, 1) -> lstm(8, unroll=true)", "unroll=true"),
+        ("input(20, 1) -> lstm(8, use_bias=false)", "use_bias=false"),
+        ("input(20, 1) -> gru(8, reset_after=false)", "reset_after=false"),
+        ("input(20, 1) -> bilstm(8, activation=relu)", "activation=relu"),
+        ("input(20, 1) -> td(lstm(8, activation=relu))", None),
+    ],
+)
+def test_cudnn_warnings(source, where):
+    result = check(source)
+    if where is None:  # the rank error inside td comes first
+        assert [d.code for d in result.diagnostics][0] == "E203"
+        assert "inside `td`" in result.diagnostics[0].message
+        return
+    assert [d.code for d in result.diagnostics] == ["W301"] and result.ok
+    d = result.diagnostics[0]
+    assert d.severity == "warning" and text_at(source, d.span) == where
+
+
+def test_cudnn_warning_silenced_by_use_cudnn_false():
+    assert codes("input(20, 1) -> lstm(8, activation=relu, use_cudnn=false)") == []
+
+
+def test_simplernn_has_no_cudnn_warning():
+    assert codes("input(20, 1) -> simplernn(8, activation=relu)") == []
+
+
+def test_dense_on_a_sequence_is_a_note():
+    result = check("input(20, 1) -> lstm(8, seq) -> dense(1)")
+    assert [(d.code, d.severity) for d in result.diagnostics] == [("N401", "note")]
+    assert result.ok
+
+
+# -- the summary
+
+
+def test_summary_structure():
+    summary = check("input(20, 1, batch_size=4) -> lstm(8, seq) -> bilstm(8, seq, none)").summary
+    assert summary is not None
+    assert [layer["type"] for layer in summary["layers"]] == ["LSTM", "Bidirectional"]
+    assert [layer["name"] for layer in summary["layers"]] == ["lstm", "bidirectional"]
+    assert summary["layers"][0]["output_shape"] == [4, 20, 8]
+    assert summary["output_shape"] == [[4, 20, 8], [4, 20, 8]]
+    assert summary["total_params"] == sum(layer["params"] for layer in summary["layers"])
+    assert summary["non_trainable_params"] == 0
+
+
+def test_names_are_unique_like_keras():
+    summary = check(
+        'input(20, 1) -> lstm(8, seq) -> lstm(8, seq, name="lstm_1") -> lstm(8)'
+    ).summary
+    assert [layer["name"] for layer in summary["layers"]] == ["lstm", "lstm_1", "lstm_2"]
+
+
+def test_frozen_layer_counts_as_non_trainable():
+    summary = check("input(20, 1) -> lstm(8, trainable=false) -> dense(1)").summary
+    assert summary["non_trainable_params"] == summary["layers"][0]["params"] > 0
+    assert summary["trainable_params"] == summary["layers"][1]["params"]
+
+
+def test_long_and_short_forms_agree():
+    short = check("input(20, 1) -> bilstm(16, sum, seq) -> td(dense(1))").summary
+    long = check(
+        "input(shape=(20, 1)) -> bidirectional(layer=lstm(units=16, return_sequences=true), "
+        'merge_mode="sum") -> timedistributed(layer=dense(units=1))'
+    ).summary
+    assert short == long
+
+
+def test_layer_names_are_case_insensitive():
+    assert (
+        check("Input(20, 1) -> LSTM(8) -> Dense(1)").summary
+        == check("input(20, 1) -> lstm(8) -> dense(1)").summary
+    )
+
+
+def test_bidirectional_params_double_the_layer():
+    one = check("input(20, 3) -> gru(8)").summary["total_params"]
+    two = check("input(20, 3) -> bigru(8)").summary["total_params"]
+    assert two == 2 * one
