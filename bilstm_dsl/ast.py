@@ -1,7 +1,8 @@
-"""The syntax tree of an `.arch` file: small frozen dataclasses, each with its source span.
+"""The syntax tree of an `.arch` file: small dataclasses, each with its source span.
 
-The parser builds these; nothing here knows about layers or shapes. Values keep the text
-they were written with, so the checker can say exactly what it saw.
+The parser builds these; nothing here knows about layers or shapes. Treat them as
+immutable: they are not declared ``frozen`` only because a frozen dataclass costs three
+times as much to create, and a check creates dozens of nodes in a budget of microseconds.
 """
 
 from __future__ import annotations
@@ -11,25 +12,25 @@ from dataclasses import dataclass
 from .diagnostics import Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Int:
     value: int
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Float:
     value: float
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class String:
     value: str
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Word:
     """A bare name used as a value: `relu`, `seq`, `true`, `none`, `concat`."""
 
@@ -41,19 +42,19 @@ class Word:
         return self.value.lower()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Tuple:
     items: tuple[Value, ...]
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class List:
     items: tuple[Value, ...]
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Arg:
     """One argument of a call: positional when ``key`` is None."""
 
@@ -63,7 +64,7 @@ class Arg:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Call:
     """``name(args...)``: a layer, the input, or a wrapper's inner layer."""
 
@@ -73,14 +74,14 @@ class Call:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Stage:
     call: Call
     assertion: Value | None
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Chain:
     stages: tuple[Stage, ...]
     span: Span

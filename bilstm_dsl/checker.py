@@ -9,40 +9,40 @@ report a cascade.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+import gc
+from dataclasses import dataclass
 
 from . import ast
 from . import values as v
 from .diagnostics import Diagnostic, Severity, Span
-from .layers import ALIASES, INPUT, KNOWN_NAMES, LAYERS, REQUIRED, LayerSpec
+from .layers import ALIASES, INPUT, KNOWN_NAMES, LAYERS, LayerSpec
 from .parser import parse
 from .shapes import Output, Shape, ShapeError, fmt
 
 ERROR, WARNING, NOTE = Severity.ERROR, Severity.WARNING, Severity.NOTE
 
 
-@dataclass(eq=False)
 class Layer:
     """A call resolved against the registry: the Keras class and the arguments the user
     gave, coerced to Python values. Defaults are not stored, so the backend can emit only
     what was written."""
 
-    spec: LayerSpec
-    written: str
-    call: ast.Call
-    args: dict[str, object] = field(default_factory=dict)
-    spans: dict[str, Span] = field(default_factory=dict)
-    inner: Layer | None = None
-    backward: Layer | None = None
+    __slots__ = ("spec", "written", "call", "args", "spans", "inner", "backward")
+
+    def __init__(self, spec: LayerSpec, written: str, call: ast.Call, inner: Layer | None = None):
+        self.spec = spec
+        self.written = written
+        self.call = call
+        self.args: dict[str, object] = {}
+        self.spans: dict[str, Span] = {}
+        self.inner = inner
+        self.backward: Layer | None = None
 
     def get(self, name: str) -> object:
         """The value of ``name``, Keras's default when not written; None for an argument
         this layer does not have."""
-        if name in self.args:
-            return self.args[name]
-        param = self.spec.by_name.get(name)
-        return None if param is None or param.default is REQUIRED else param.default
+        args = self.args
+        return args[name] if name in args else self.spec.defaults.get(name)
 
     @property
     def keras_class(self) -> str:
@@ -56,7 +56,7 @@ class Layer:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class StageInfo:
     """One checked stage: what Keras will build there and what comes out."""
 
@@ -128,8 +128,18 @@ def _jsonable(shapes: tuple[Shape, ...]) -> list:
 
 
 def check(source: str, path: str = "<string>") -> CheckResult:
-    """Check ``source``; whatever the text, the result is diagnostics, never an exception."""
-    return _Checker(source, path).run()
+    """Check ``source``; whatever the text, the result is diagnostics, never an exception.
+
+    The cyclic garbage collector is paused meanwhile: a check builds only acyclic data
+    (reference counting frees all of it), and on a 20,000-stage chain the collector's
+    repeated passes over the growing tree made checking time grow faster than linearly."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _Checker(source, path).run()
+    finally:
+        if paused:
+            gc.enable()
 
 
 def check_bytes(data: bytes, path: str = "<string>") -> CheckResult:
@@ -152,12 +162,6 @@ def check_bytes(data: bytes, path: str = "<string>") -> CheckResult:
         )
         return CheckResult(text, path, (diag,), None, ())
     return check(text, path)
-
-
-def _snake(name: str) -> str:
-    """Keras's ``to_snake_case``: ``SimpleRNN`` -> ``simple_rnn``."""
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 @dataclass(slots=True)
@@ -390,13 +394,12 @@ class _Checker:
         for arg in args:
             if arg.key is None:
                 value = arg.value
-                if isinstance(value, ast.Word) and value.lower in flags:
-                    ok = (
-                        self.assign(
-                            layer, flags[value.lower], ast.Word("true", value.span), arg.span, index
-                        )
-                        and ok
-                    )
+                if type(value) is ast.Word and (flag := flags.get(value.value.lower())):
+                    if flag in layer.args:
+                        ok = self.assign(layer, flag, value, arg.span, index) and False
+                    else:
+                        layer.args[flag] = True
+                        layer.spans[flag] = arg.span
                     continue
                 if keyword_seen:
                     ok = False
@@ -443,9 +446,9 @@ class _Checker:
                     )
                     continue
                 ok = self.assign(layer, key, arg.value, arg.span, index) and ok
-        for param in spec.params:
+        for param in spec.required:
             missing = param.name not in layer.args and param.name not in provided
-            if param.default is REQUIRED and missing and ok:
+            if missing and ok:
                 ok = False
                 self.report(
                     "E107",
@@ -779,21 +782,12 @@ class _Checker:
                     self.cudnn_layer(layer, index)
 
     def cudnn_layer(self, layer: Layer, index: int) -> None:
-        checks = [
-            ("activation", layer.get("activation") != "tanh", "an activation other than `tanh`"),
-            (
-                "recurrent_activation",
-                layer.get("recurrent_activation") != "sigmoid",
-                "a recurrent activation other than `sigmoid`",
-            ),
-            ("recurrent_dropout", bool(layer.get("recurrent_dropout")), "`recurrent_dropout`"),
-            ("unroll", bool(layer.get("unroll")), "`unroll=true`"),
-            ("use_bias", not layer.get("use_bias"), "`use_bias=false`"),
-        ]
-        if layer.keras_class == "GRU":
-            checks.append(("reset_after", not layer.get("reset_after"), "`reset_after=false`"))
-        for arg, bad, what in checks:
-            if bad and arg in layer.spans:
+        written = layer.args
+        for arg in _CUDNN_BREAKERS.keys() & written.keys():
+            breaks, what = _CUDNN_BREAKERS[arg]
+            if arg == "reset_after" and layer.keras_class != "GRU":
+                continue
+            if breaks(written[arg]):
                 self.report(
                     "W301",
                     layer.spans[arg],
@@ -804,6 +798,21 @@ class _Checker:
                     stage=index,
                     severity=WARNING,
                 )
+
+
+# What keeps LSTM/GRU off cuDNN (keras/src/backend/tensorflow/rnn.py, ``cudnn_ok``, and the
+# ``recurrent_dropout`` test in lstm.py/gru.py ``call``): argument -> (breaks it?, wording).
+_CUDNN_BREAKERS = {
+    "activation": (lambda v: v != "tanh", "an activation other than `tanh`"),
+    "recurrent_activation": (
+        lambda v: v != "sigmoid",
+        "a recurrent activation other than `sigmoid`",
+    ),
+    "recurrent_dropout": (bool, "`recurrent_dropout`"),
+    "unroll": (bool, "`unroll=true`"),
+    "use_bias": (lambda v: not v, "`use_bias=false`"),
+    "reset_after": (lambda v: not v, "`reset_after=false`"),
+}
 
 
 def _walk(layer: Layer | None):  # noqa: ANN202
@@ -828,7 +837,7 @@ class _Namer:
             if layer is None or index == 0:
                 continue
             given = layer.args.get("name")
-            self.names[index] = str(given) if given else self.fresh(_snake(layer.keras_class))
+            self.names[index] = str(given) if given else self.fresh(layer.spec.snake_name)
 
     def fresh(self, base: str) -> str:
         count = self.counts.get(base, 0)

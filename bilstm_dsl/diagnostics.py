@@ -13,6 +13,7 @@ example; codes are stable and never reused. Families:
 
 from __future__ import annotations
 
+import bisect
 import enum
 from dataclasses import dataclass
 
@@ -26,38 +27,91 @@ class Severity(str, enum.Enum):
         return self.value
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A half-open range of source offsets with its 1-based line/column ends."""
+class LineIndex:
+    """Line starts of one text, computed on first use: spans are made by the thousand while
+    parsing, but only the few that reach a message ever need a line and column."""
 
-    start: int
-    end: int
-    line: int
-    column: int
-    end_line: int
-    end_column: int
+    __slots__ = ("text", "_starts")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts: list[int] | None = None
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of ``offset`` (columns count characters)."""
+        starts = self._starts
+        if starts is None:
+            starts = self._starts = [0]
+            find, at = self.text.find, 0
+            while (at := find("\n", at) + 1) > 0:
+                starts.append(at)
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect.bisect_right(starts, offset) - 1
+        return line + 1, offset - starts[line] + 1
+
+
+_last_index: LineIndex | None = None
+
+
+def index_for(text: str) -> LineIndex:
+    """The `LineIndex` of ``text``, reusing the last one made for the same string."""
+    global _last_index
+    if _last_index is None or _last_index.text is not text:
+        _last_index = LineIndex(text)
+    return _last_index
+
+
+class Span:
+    """A half-open range ``[start, end)`` of offsets into a text, with 1-based
+    ``line``/``column`` and ``end_line``/``end_column`` (exclusive) derived on demand."""
+
+    __slots__ = ("start", "end", "_index")
+
+    def __init__(self, start: int, end: int, index: LineIndex) -> None:
+        self.start = start
+        self.end = end
+        self._index = index
 
     @classmethod
     def at(cls, text: str, start: int, end: int | None = None) -> Span:
-        """The span of ``text[start:end]``, computing lines and columns from the text."""
-        end = start if end is None else end
-        line, column = line_col(text, start)
-        end_line, end_column = line_col(text, end)
-        return cls(start, end, line, column, end_line, end_column)
+        """The span of ``text[start:end]``."""
+        return cls(start, start if end is None else end, index_for(text))
+
+    @property
+    def line(self) -> int:
+        return self._index.line_col(self.start)[0]
+
+    @property
+    def column(self) -> int:
+        return self._index.line_col(self.start)[1]
+
+    @property
+    def end_line(self) -> int:
+        return self._index.line_col(self.end)[0]
+
+    @property
+    def end_column(self) -> int:
+        return self._index.line_col(self.end)[1]
 
     def cover(self, other: Span) -> Span:
         """The smallest span covering both."""
-        first = self if self.start <= other.start else other
-        last = self if self.end >= other.end else other
-        return Span(first.start, last.end, first.line, first.column, last.end_line, last.end_column)
+        return Span(min(self.start, other.start), max(self.end, other.end), self._index)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Span):
+            return NotImplemented
+        return self.start == other.start and self.end == other.end
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end))
+
+    def __repr__(self) -> str:
+        return f"Span({self.start}, {self.end}, line={self.line}, column={self.column})"
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of ``offset`` in ``text`` (columns count characters)."""
-    offset = max(0, min(offset, len(text)))
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
+    """1-based line and column of ``offset`` in ``text``."""
+    return index_for(text).line_col(offset)
 
 
 @dataclass(frozen=True, slots=True)

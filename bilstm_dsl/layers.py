@@ -11,6 +11,7 @@ form (`bilstm` -> `bidirectional(lstm(...))`, `td` -> `timedistributed`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -44,20 +45,29 @@ class LayerSpec:
     cudnn: bool = False
     """Has a cuDNN kernel whose preconditions the checker warns about."""
     by_name: dict[str, Param] = field(init=False, repr=False, compare=False)
+    flags: dict[str, str] = field(init=False, repr=False, compare=False)
+    """Bare words that set a boolean argument to true: its own name, plus `FLAGS`."""
+    defaults: dict[str, object] = field(init=False, repr=False, compare=False)
+    """Keras's default for every argument that has one."""
+    required: tuple[Param, ...] = field(init=False, repr=False, compare=False)
+    snake_name: str = field(init=False, repr=False, compare=False)
+    """Keras's automatic layer name for the class (``to_snake_case``): ``simple_rnn``."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "by_name", {p.name: p for p in self.params})
+        setattr_ = object.__setattr__
+        setattr_(self, "by_name", {p.name: p for p in self.params})
+        defaults = {p.name: p.default for p in self.params if p.default is not REQUIRED}
+        setattr_(self, "defaults", defaults)
+        setattr_(self, "required", tuple(p for p in self.params if p.default is REQUIRED))
         if self.positional is None:
             keyword_only = {p.name for p in _COMMON}
             names = tuple(p.name for p in self.params if p.name not in keyword_only)
-            object.__setattr__(self, "positional", names)
-
-    @property
-    def flags(self) -> dict[str, str]:
-        """Bare words that set a boolean argument to true: its own name, plus `FLAGS`."""
-        own = {p.name: p.name for p in self.params if p.type is v.BOOL}
-        own.update({flag: arg for flag, arg in FLAGS.items() if arg in self.by_name})
-        return own
+            setattr_(self, "positional", names)
+        flags = {p.name: p.name for p in self.params if p.type is v.BOOL}
+        flags.update({flag: arg for flag, arg in FLAGS.items() if arg in self.by_name})
+        setattr_(self, "flags", flags)
+        snake = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", self.keras_class)
+        setattr_(self, "snake_name", re.sub(r"([a-z])([A-Z])", r"\1_\2", snake).lower())
 
 
 FLAGS = {"seq": "return_sequences", "state": "return_state", "backwards": "go_backwards"}

@@ -26,7 +26,7 @@ class LayerLike(Protocol):
     def keras_class(self) -> str: ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Output:
     shapes: tuple[Shape, ...]
     trainable: int

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
-from lark import Lark
+from lark import Lark, Transformer
 from lark.exceptions import UnexpectedInput
 
 from bilstm_dsl import parser
-from bilstm_dsl.parser import TABLES, _Builder, _grammar_key, grammar_path
+from bilstm_dsl.diagnostics import LineIndex
+from bilstm_dsl.parser import TABLES, TABLES_FORMAT, _Builder, _grammar_sha, grammar_path
 
 SAMPLES = [
     "input(20, 1) -> lstm(32, seq) -> bilstm(32, concat) -> td(dense(1)) : (20, 1)",
@@ -30,43 +32,119 @@ def test_grammar_is_lalr_and_strict():
 def test_shipped_tables_match_the_grammar():
     text = grammar_path().read_text(encoding="utf-8")
     shipped = json.loads(TABLES.read_text(encoding="utf-8"))
-    assert shipped["grammar_sha256"] == _grammar_key(text)["grammar_sha256"], (
+    assert (shipped["format"], shipped["grammar_sha256"]) == (TABLES_FORMAT, _grammar_sha(text)), (
         "grammar/arch.lark changed: run `python scripts/update_grammar_tables.py`"
     )
 
 
-def _outcome(lark: Lark, text: str) -> object:
+def test_checking_valid_text_does_not_import_lark():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from bilstm_dsl import check; "
+        "assert check('input(20, 1) -> lstm(8, seq) -> dense(1)').ok; "
+        "print('lark' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+class _FromTree(Transformer, _Builder):
+    """The same AST builder, run over the tree Lark's own runtime makes."""
+
+    def __init__(self, text: str) -> None:
+        Transformer.__init__(self, visit_tokens=True)
+        self.index = LineIndex(text)
+
+    def __default_token__(self, token):
+        return (token.type, str(token), token.start_pos, token.end_pos, self.index)
+
+
+def _reference(text: str) -> object:
+    """What Lark's own parser makes of ``text``: the AST, or where it fails."""
+    lark = Lark(grammar_path().read_text(), **parser._OPTIONS)
     try:
-        return lark.parse(text)
+        tree = lark.parse(text)
     except UnexpectedInput as error:
-        return (type(error).__name__, error.pos_in_stream, sorted(getattr(error, "expected", ())))
+        return ("rejected", type(error).__name__, error.pos_in_stream)
+    return _FromTree(text).transform(tree)
+
+
+def _fast(text: str) -> object:
+    try:
+        return parser._machine().parse(text)
+    except parser._Reject:
+        return "rejected"
 
 
 @pytest.mark.parametrize("text", SAMPLES)
-def test_tables_parse_exactly_like_the_grammar(text):
-    parser._lark.cache_clear()
-    loaded = parser._lark()
-    built = Lark(grammar_path().read_text(), **parser._OPTIONS, transformer=_Builder())
-    assert _outcome(loaded, text) == _outcome(built, text)
+def test_fast_loop_parses_exactly_like_lark(text):
+    reference = _reference(text)
+    fast = _fast(text)
+    if isinstance(reference, tuple) and reference[0] == "rejected":
+        assert fast == "rejected"
+    else:
+        assert fast == reference
+
+
+_ALPHABET = ["input", "lstm", "(", ")", "[", "]", ",", "->", ":", "=", "1", "-2", "0.5", "1e3",
+             '"s"', "none", "seq", " ", "\n", "# c\n", "x", "_", "-", ">", ".", "'"]  # fmt: skip
+
+
+def test_fast_loop_agrees_with_lark_on_token_soup():
+    rng = random.Random(20261127)
+    lark = Lark(grammar_path().read_text(), **parser._OPTIONS)
+    disagreements = []
+    for _ in range(3000):
+        text = "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 14)))
+        if rng.random() < 0.5:
+            text = "input(1) -> " + text
+        try:
+            lark.parse(text)
+            accepted = True
+        except UnexpectedInput:
+            accepted = False
+        if accepted != (_fast(text) != "rejected"):
+            disagreements.append(text)
+    assert not disagreements, disagreements[:10]
 
 
 def test_tables_are_used_when_current(monkeypatch):
-    import lark as lark_module
-
-    shipped = json.loads(TABLES.read_text(encoding="utf-8"))
-    if shipped["lark"] != lark_module.__version__:
-        pytest.skip(f"tables made with lark {shipped['lark']}, running {lark_module.__version__}")
-
     def no_build(*args, **kwargs):
-        raise AssertionError("built the parser from the grammar instead of loading the tables")
+        raise AssertionError("built the tables from the grammar instead of loading them")
 
-    parser._lark.cache_clear()
-    monkeypatch.setattr(
-        parser,
-        "Lark",
-        type("L", (), {"__init__": no_build, "_load_from_dict": Lark._load_from_dict}),
-    )
+    parser._tables.cache_clear()
+    monkeypatch.setattr(parser, "build_tables", no_build)
     try:
-        assert parser._lark().parse("input(1) -> dense(1)") is not None
+        assert parser._tables()["grammar_sha256"]
     finally:
-        parser._lark.cache_clear()
+        parser._tables.cache_clear()
+
+
+def test_tables_rebuilt_when_stale(monkeypatch, tmp_path):
+    stale = tmp_path / "tables.json"
+    stale.write_text(json.dumps({"format": TABLES_FORMAT, "grammar_sha256": "0" * 64}))
+    parser._tables.cache_clear()
+    parser._machine.cache_clear()
+    monkeypatch.setattr(parser, "TABLES", stale)
+    try:
+        assert parser._machine().parse("input(1) -> dense(1)") is not None
+    finally:
+        parser._tables.cache_clear()
+        parser._machine.cache_clear()
+
+
+def test_long_chain_is_built_in_linear_time():
+    import time
+
+    def seconds(n: int) -> float:
+        text = "input(8)" + " -> dense(8)" * n
+        start = time.perf_counter()
+        chain = parser._machine().parse(text)
+        assert len(chain.stages) == n + 1
+        return time.perf_counter() - start
+
+    seconds(1000)
+    small, large = min(seconds(5000) for _ in range(3)), min(seconds(40000) for _ in range(3))
+    assert large / small < 8 * 2.5, (small, large)  # 8x the input; quadratic would be 64x

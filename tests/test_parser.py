@@ -132,3 +132,15 @@ def test_empty_text_parses_to_nothing():
 def test_junk_never_raises(junk):
     result = parse(junk)
     assert result.chain is None and result.diagnostics
+
+
+@pytest.mark.parametrize("filler", [" " * 50_000, "# c\n" * 20_000, " \n\t# x\n" * 10_000])
+def test_long_ignored_runs_before_junk_do_not_backtrack(filler):
+    # A lexer that skips whitespace with a nested quantifier backtracks exponentially
+    # when the next character matches no terminal; this must stay linear.
+    import time
+
+    start = time.perf_counter()
+    d = only("input(1) -> dense(1)" + filler + "$")
+    assert d.code == "E001"
+    assert time.perf_counter() - start < 2.0
