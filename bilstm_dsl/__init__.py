@@ -6,11 +6,16 @@ The public API::
     result = bilstm_dsl.check(text, path)      # diagnostics + per-stage shapes, never raises
     summary = bilstm_dsl.summarize(text, path) # the `summary --format json` object
     model = bilstm_dsl.build(text_or_path)     # a keras.Model (imports keras on first use)
+    source = bilstm_dsl.to_python(text_or_path) # the same model as readable Keras code
 
 Every failure a user can cause is an `ArchError`, which carries the diagnostics.
 """
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
 
 from .checker import CheckResult, check, check_bytes
 from .diagnostics import CATALOGUE, Diagnostic, Severity, Span, render
@@ -18,6 +23,7 @@ from .diagnostics import CATALOGUE, Diagnostic, Severity, Span, render
 __all__ = [
     "CATALOGUE",
     "ArchError",
+    "build",
     "CheckResult",
     "Diagnostic",
     "Severity",
@@ -26,6 +32,7 @@ __all__ = [
     "check_bytes",
     "render",
     "summarize",
+    "to_python",
 ]
 
 __version__ = "0.1.0"
@@ -50,3 +57,46 @@ def summarize(source: str, path: str = "<string>") -> dict[str, object]:
     if summary is None:
         raise ArchError(result)
     return summary
+
+
+def _load(spec: str | os.PathLike[str]) -> CheckResult:
+    """Check a spec given as text or as a path. A ``str`` holding ``(`` is spec text
+    (every spec has ``input(...)``); any other ``str``, or a path object, names a file."""
+    if isinstance(spec, str) and "(" in spec:
+        return check(spec)
+    path = Path(spec)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise OSError(f"cannot read the spec {str(path)!r}: {error.strerror}") from None
+    return check_bytes(data, str(path))
+
+
+def build(spec: str | os.PathLike[str], *, name: str | None = None, strategy: Any = None) -> Any:
+    """Build the `keras.Model` a spec describes (Keras is imported on first use).
+
+    ``spec`` is `.arch` text or a path; ``name`` names the model (default: the file name);
+    ``strategy``, a ``tf.distribute`` strategy, builds the model inside its scope so the
+    same spec trains on several GPUs or a TPU. A spec with errors raises `ArchError` and
+    builds nothing.
+    """
+    result = _load(spec)
+    if not result.ok:
+        raise ArchError(result)
+    from .backends.keras import build_model
+    from .backends.plan import model_name
+
+    return build_model(result, model_name(result.path, name), strategy)
+
+
+def to_python(spec: str | os.PathLike[str], *, name: str | None = None) -> str:
+    """Python source that builds the spec's model with ``import keras`` (no Keras needed
+    to generate it). A spec with errors raises `ArchError`."""
+    result = _load(spec)
+    if not result.ok:
+        raise ArchError(result)
+    from .backends.plan import model_name, plan
+    from .backends.python import emit_python
+
+    source_name = "<string>" if result.path == "<string>" else Path(result.path).name
+    return emit_python(plan(result, model_name(result.path, name)), source_name)

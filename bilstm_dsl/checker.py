@@ -623,11 +623,7 @@ class _Checker:
             len(a) == len(b) for a, b in zip(out.shapes, flow.shapes)
         )
         collapsed = index if out.collapses else (flow.collapsed_at if same_rank else None)
-        if len(out.shapes) > 1:
-            multi = flow.multi_at if len(flow.shapes) > 1 and same_rank else index
-        else:
-            multi = None
-        return _Flow(out.shapes, index, collapsed, multi)
+        return _Flow(out.shapes, index, collapsed, index if len(out.shapes) > 1 else None)
 
     def shape_error(self, error: ShapeError, layer: Layer, index: int, flow: _Flow) -> None:
         here = self.stages[index].call

@@ -84,8 +84,7 @@ def _model_name(path: str) -> str:
 def cmd_summary(args: argparse.Namespace) -> int:
     result = check_path(args.path)
     if not result.ok:
-        for diag in result.diagnostics:
-            print(render(diag, result.source, result.path), file=sys.stderr)
+        _print_diagnostics(result, sys.stderr)
         return EXIT_PROBLEMS
     summary = result.summary
     assert summary is not None
@@ -150,6 +149,73 @@ def summary_table(result: CheckResult, name: str) -> str:
 _HEADERS = ("Layer (type)", "Output Shape", "Param #")
 
 
+def _print_diagnostics(result: CheckResult, stream) -> None:  # noqa: ANN001
+    for diag in result.diagnostics:
+        print(render(diag, result.source, result.path), file=stream)
+
+
+def cmd_compile(args: argparse.Namespace) -> int:
+    """Check, then emit the model; nothing is written unless the spec checks clean."""
+    from .backends.plan import model_name, plan
+    from .files import OutputError, atomic_write, check_output_path, write_text
+
+    emit = args.emit or ("keras" if args.output and args.output.endswith(".keras") else None)
+    if emit is None:
+        raise UsageError(
+            "compile needs `-o OUT.keras` for a model file, or `--emit python` / "
+            "`--emit json` to print to standard output"
+        )
+    if emit == "keras":
+        if not args.output:
+            raise UsageError("`--emit keras` writes a file: give `-o OUT.keras`")
+        if not args.output.endswith(".keras"):
+            raise UsageError(f"{args.output}: a Keras model file must end in `.keras`")
+    try:
+        target = check_output_path(args.output, args.path) if args.output else None
+    except OutputError as error:
+        raise UsageError(str(error)) from None
+    result = check_path(args.path)
+    if not result.ok:
+        _print_diagnostics(result, sys.stderr)
+        return EXIT_PROBLEMS
+    if result.diagnostics:  # warnings and notes: worth seeing, not worth stopping for
+        _print_diagnostics(result, sys.stderr)
+    name = model_name(result.path, args.name)
+    if emit == "python":
+        from .backends.python import emit_python
+
+        source_name = "<stdin>" if result.path == "<stdin>" else os.path.basename(result.path)
+        text = emit_python(plan(result, name), source_name)
+    else:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        try:
+            from .backends.keras import build_model, save_model
+        except ImportError as error:
+            raise UsageError(
+                f"compile --emit {emit} needs Keras ({error}); "
+                "install it with: pip install 'bilstm-dsl[keras]'"
+            ) from None
+        model = build_model(result, name)
+        if emit == "keras":
+            assert target is not None
+            try:
+                atomic_write(target, lambda tmp: save_model(model, tmp))
+            except OSError as error:
+                raise UsageError(f"{target}: cannot write: {error.strerror or error}") from None
+            print(f"wrote {target} ({model.count_params():,} params)", file=sys.stderr)
+            return EXIT_OK
+        text = model.to_json(indent=2) + "\n"
+    if target is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            write_text(target, text)
+        except OSError as error:
+            raise UsageError(f"{target}: cannot write: {error.strerror or error}") from None
+        print(f"wrote {target}", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bilstm-dsl",
@@ -167,6 +233,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="PATH", help="an .arch file, or - for stdin")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=cmd_summary)
+
+    p = sub.add_parser(
+        "compile",
+        help="build the Keras model: a .keras file, Python source, or the model's JSON config",
+    )
+    p.add_argument("path", metavar="PATH", help="an .arch file, or - for stdin")
+    p.add_argument("-o", "--output", metavar="OUT", help="the file to write (atomically)")
+    p.add_argument(
+        "--emit",
+        choices=("keras", "python", "json"),
+        help="what to produce (default: keras when OUT ends in .keras)",
+    )
+    p.add_argument("--name", help="the model's name (default: the spec's file name)")
+    p.set_defaults(run=cmd_compile)
     return parser
 
 

@@ -216,6 +216,7 @@ def dense(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
 
 def identity(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
     """``Dropout`` / ``Activation`` (``keras/src/layers/regularization/dropout.py``,
-    ``layers/activations/activation.py``): the output has the input's structure, so
-    several tensors pass through as several tensors."""
-    return Output(inputs, 0)
+    ``layers/activations/activation.py``): the shape passes through. Keras builds them over
+    several tensors too (their output spec maps over the list), but the model then fails
+    when called, so one tensor is required here as everywhere."""
+    return Output((single(layer, inputs),), 0)

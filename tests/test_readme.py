@@ -36,3 +36,22 @@ def test_ci_runs_the_readme_test_command():
     commands = re.findall(r"```sh\n(.*?)\n```", README, flags=re.S)
     assert len(commands) == 2, "the README shows two set-up commands"
     assert commands[1] in ci.splitlines()
+
+
+@pytest.mark.keras
+def test_readme_main_command_runs(tmp_path, monkeypatch, capsys):
+    """The bilstm-dsl part of the README's first command (after the install) succeeds."""
+    import glob
+
+    main_command = re.findall(r"```sh\n(.*?)\n```", README, flags=re.S)[0]
+    calls = [c.strip() for c in main_command.split("&&") if "bin/bilstm-dsl " in c]
+    assert [c.split()[1] for c in calls] == ["check", "compile"]
+    monkeypatch.chdir(ROOT)
+    for call in calls:
+        argv = []
+        for word in shlex.split(call)[1:]:
+            argv += sorted(glob.glob(word)) if "*" in word else [word]
+        if argv[0] == "compile":
+            argv[argv.index("-o") + 1] = str(tmp_path / argv[argv.index("-o") + 1])
+        assert main(argv) == 0, capsys.readouterr()
+    assert (tmp_path / "stacked_lstm_bilstm.keras").stat().st_size > 0

@@ -1,0 +1,106 @@
+"""A checked spec as Keras constructor calls, without importing Keras.
+
+Generic by design: a layer becomes ``keras.layers.<Class>(*positional, **keywords)`` with
+the arguments the user wrote, under their Keras names, and nothing else, so Keras's own
+defaults apply (the cuDNN fast path included). The only special shapes are wrappers,
+whose ``layer``/``backward_layer`` arguments are calls themselves. Both the model builder
+and the Python emitter render this plan, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..checker import CheckResult, Layer
+
+
+@dataclass(frozen=True)
+class Call:
+    """``keras.layers.<cls>(*args, **kwargs)``; values may be nested `Call` s."""
+
+    cls: str
+    args: tuple[object, ...] = ()
+    kwargs: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One stage of the chain: its call and where it came from."""
+
+    call: Call
+    line: int
+    source: str
+    """The stage's text in the spec, on one line."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    name: str
+    input: dict[str, object]
+    """Keyword arguments of ``keras.Input``."""
+    steps: tuple[Step, ...]
+    header: str
+    """The spec's leading comment, for the generated code's docstring."""
+
+
+def layer_call(layer: Layer, name: str | None = None) -> Call:
+    """The Keras call for ``layer``: required arguments positional, as Keras examples
+    write them (``LSTM(32)``, ``Dropout(0.2)``, ``Bidirectional(LSTM(32))``), the rest by
+    keyword in the order of the Keras signature."""
+    spec = layer.spec
+    args: list[object] = []
+    kwargs: dict[str, object] = {}
+    for param in spec.params:
+        if param.name not in layer.args or param.name == "name":
+            continue
+        value = layer.args[param.name]
+        if isinstance(value, Layer):
+            value = layer_call(value)
+        if param.name in spec.defaults:
+            kwargs[param.name] = value
+        else:  # required arguments come first in every Keras signature
+            args.append(value)
+    if name is not None:
+        kwargs["name"] = name
+    elif "name" in layer.args:
+        kwargs["name"] = layer.args["name"]
+    return Call(spec.keras_class, tuple(args), kwargs)
+
+
+def model_name(path: str, override: str | None = None) -> str:
+    """A Keras-friendly model name: ``--name``, else the spec's file name."""
+    if override:
+        return override
+    stem = re.sub(r"\.arch$", "", path.replace("\\", "/").rsplit("/", 1)[-1])
+    if path in ("<stdin>", "<string>") or not stem:
+        return "model"
+    return re.sub(r"\W", "_", stem)
+
+
+def plan(result: CheckResult, name: str) -> Plan:
+    """The plan of a spec that checked without errors."""
+    if not result.ok or result.input is None:
+        raise ValueError("only a spec without errors can be compiled")
+    inp = result.input
+    inputs: dict[str, object] = {"shape": tuple(inp.get("shape"))}  # type: ignore[arg-type]
+    for key in ("batch_size", "dtype"):
+        if key in inp.args:
+            inputs[key] = inp.args[key]
+    inputs["name"] = inp.args.get("name") or "input_layer"
+    steps = []
+    for stage in result.stages:
+        span = stage.layer.call.span
+        text = " ".join(result.source[span.start : span.end].split())
+        steps.append(Step(layer_call(stage.layer, stage.name), span.line, text))
+    return Plan(name, inputs, tuple(steps), _header(result.source))
+
+
+def _header(source: str) -> str:
+    lines = []
+    for line in source.splitlines():
+        stripped = line.strip()
+        if not stripped.startswith("#"):
+            break
+        lines.append(stripped[1:].strip())
+    return "\n".join(lines).strip()
