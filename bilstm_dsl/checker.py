@@ -174,6 +174,10 @@ class _Flow:
     """The stage of the recurrent layer that dropped the time axis, if it still matters."""
     multi_at: int | None = None
     """The stage that split the flow into several tensors."""
+    masked_at: int | None = None
+    """The stage whose Keras mask travels with the tensor (embedding(mask_zero), masking)."""
+    dtype: str = "float32"
+    """The input's dtype until the first layer; every layer here computes in float32."""
 
 
 class _Checker:
@@ -183,6 +187,7 @@ class _Checker:
         self.diags: list[Diagnostic] = []
         self.layers: list[Layer | None] = []
         self.stages: list[ast.Stage] = []
+        self.noted_mask = False
 
     # -- reporting
 
@@ -586,7 +591,7 @@ class _Checker:
         if input_layer is None:
             return infos
         start: Shape = (input_layer.get("batch_size"),) + tuple(input_layer.get("shape"))  # type: ignore[arg-type]
-        flow: _Flow | None = _Flow((start,), 0)
+        flow: _Flow | None = _Flow((start,), 0, dtype=str(input_layer.get("dtype")))
         self.check_assertion(0, flow.shapes)
         for index in range(1, len(self.stages)):
             layer = self.layers[index]
@@ -623,7 +628,62 @@ class _Checker:
             len(a) == len(b) for a, b in zip(out.shapes, flow.shapes)
         )
         collapsed = index if out.collapses else (flow.collapsed_at if same_rank else None)
-        return _Flow(out.shapes, index, collapsed, index if len(out.shapes) > 1 else None)
+        layer = self.layers[index]
+        assert layer is not None
+        return _Flow(
+            out.shapes,
+            index,
+            collapsed,
+            index if len(out.shapes) > 1 else None,
+            self.next_mask(layer, index, flow),
+        )
+
+    def next_mask(self, layer: Layer, index: int, flow: _Flow) -> int | None:
+        """Follow a Keras mask: which stage's mask leaves this one, warning where Keras
+        silently loses it (``supports_masking=False``)."""
+        mode = layer.spec.mask
+        if mode == "source":
+            if layer.keras_class == "Masking" or layer.get("mask_zero"):
+                return index
+            return None
+        masked = flow.masked_at
+        if masked is None:
+            return None
+        if mode == "recurrent":
+            inner = layer.inner if layer.keras_class == "Bidirectional" else layer
+            assert inner is not None
+            if inner.spec.cudnn and inner.get("use_cudnn") is not False and not self.noted_mask:
+                self.noted_mask = True  # once per spec is enough
+                self.masked_cudnn(layer, index, masked)
+            return masked if inner.get("return_sequences") else None
+        if mode == "drop":
+            source = self.layers[masked]
+            assert source is not None
+            self.report(
+                "W501",
+                self.stages[index].call.span,
+                f"`{layer.written}` does not support masking: the mask made by "
+                f"`{source.written}` on line {self.line_of(masked)} is lost here, and the "
+                "layers after it see the padding as data",
+                help="use a mask-aware layer here (`globalaveragepooling1d()` reduces a "
+                "sequence using its mask), or drop the mask where it is made",
+                stage=index,
+                severity=WARNING,
+            )
+            return None
+        return None if mode == "consume" else masked
+
+    def masked_cudnn(self, layer: Layer, index: int, masked: int) -> None:
+        self.report(
+            "N402",
+            self.stages[index].call.span,
+            f"`{layer.written}` receives a mask (from line {self.line_of(masked)}): on a GPU "
+            "Keras uses the cuDNN kernel only if every sequence in the batch is right-padded; "
+            "left padding, the default of `keras.utils.pad_sequences`, takes the slower path",
+            help='pad with `pad_sequences(..., padding="post")` to keep the fast path',
+            stage=index,
+            severity=NOTE,
+        )
 
     def shape_error(self, error: ShapeError, layer: Layer, index: int, flow: _Flow) -> None:
         here = self.stages[index].call
@@ -643,6 +703,32 @@ class _Checker:
                     help=f"add a feature axis: `{_add_axis(self.text(source.span))}`",
                     stage=0,
                 )
+        producer = self.layers[flow.stage] if flow.stage else None
+        if (
+            error.code == "E203"
+            and layer.keras_class == "RepeatVector"
+            and len(got) == 3
+            and producer is not None
+            and any(lay.get("return_sequences") for lay in _walk(producer))
+        ):
+            return self.report(
+                "E203",
+                producer.span_of("return_sequences") or producer.call.span,
+                f"`{producer.written}` returns every step, {fmt(got)}, but `{layer.written}` "
+                f"on line {line} repeats one vector",
+                help="remove `seq`: an encoder hands its last step to `repeatvector`",
+                stage=flow.stage,
+            )
+        if error.code == "E204" and producer is not None and producer.keras_class == "Flatten":
+            return self.report(
+                "E204",
+                producer.call.span,
+                f"`{producer.written}` over a variable-length axis gives {fmt(got)}, but "
+                f"`{layer.written}` on line {line} needs a known size",
+                help="reduce the time axis with `globalmaxpooling1d()` or "
+                "`globalaveragepooling1d()`, or give it a size in `input(...)`",
+                stage=flow.stage,
+            )
         if (
             error.code == "E203"
             and error.min_rank == 3
@@ -759,6 +845,16 @@ class _Checker:
 
     def notes(self, layer: Layer, index: int, flow: _Flow) -> None:
         x = flow.shapes[0]
+        if layer.keras_class == "Embedding" and not flow.dtype.startswith(("int", "uint")):
+            self.report(
+                "W502",
+                self.stages[index].call.span,
+                f"`{layer.written}` looks up integer token ids, but its input is "
+                f"{flow.dtype}: Keras casts the values to int without a word",
+                help='declare the input as integers, e.g. `input(200, dtype="int32")`',
+                stage=index,
+                severity=WARNING,
+            )
         if layer.keras_class == "Dense" and len(flow.shapes) == 1 and len(x) >= 3:
             steps = "every time step" if x[1] is None else f"each of the {x[1]} time steps"
             self.report(

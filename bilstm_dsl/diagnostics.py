@@ -8,7 +8,8 @@ example; codes are stable and never reused. Families:
 - ``E1xx`` names and arguments
 - ``E2xx`` shapes
 - ``W3xx`` performance (the cuDNN fast path)
-- ``N4xx`` notes on surprising-but-legal Keras behaviour
+- ``N4xx`` notes on legal Keras behaviour worth knowing
+- ``W5xx`` warnings where Keras silently does something surprising
 """
 
 from __future__ import annotations
@@ -253,6 +254,8 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
         "input(20, 1) -> lstm(8) : (20, 8)",
     ),
     ("E206", E, "a shape assertion that is not a shape", "input(20, 1) -> lstm(8) : relu"),
+    ("E207", E, "a kernel or pool longer than the sequence", "input(5, 3) -> conv1d(8, 7)"),
+    ("E208", E, "a reshape that changes the number of values", "input(20, 3) -> reshape((7, 4))"),
     # -- performance
     (
         "W301",
@@ -266,6 +269,25 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
         N,
         "`dense` on a sequence applies to every time step",
         "input(20, 1) -> lstm(32, seq) -> dense(1)",
+    ),
+    (
+        "N402",
+        N,
+        "a mask reaching an LSTM/GRU: cuDNN needs right-padded sequences",
+        'input(50, dtype="int32") -> embedding(1000, 16, mask_zero) -> lstm(8)',
+    ),
+    # -- where Keras silently surprises
+    (
+        "W501",
+        W,
+        "a layer that does not support masking loses the mask",
+        'input(50, dtype="int32") -> embedding(1000, 16, mask_zero) -> flatten() -> dense(1)',
+    ),
+    (
+        "W502",
+        W,
+        "an embedding fed floats (Keras casts them to int)",
+        "input(50) -> embedding(9, 4)",
     ),
 )
 

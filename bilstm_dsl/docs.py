@@ -13,6 +13,7 @@ _FAMILIES = [
     ("E2", "Shapes"),
     ("W3", "Performance"),
     ("N4", "Notes"),
+    ("W5", "Where Keras silently surprises"),
 ]
 
 

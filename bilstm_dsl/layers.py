@@ -44,6 +44,10 @@ class LayerSpec:
     """``recurrent``, ``wrapper`` or ``core``."""
     cudnn: bool = False
     """Has a cuDNN kernel whose preconditions the checker warns about."""
+    mask: str = "keep"
+    """What the layer does with a Keras mask (``supports_masking`` and ``compute_mask``):
+    ``keep`` passes it on, ``drop`` loses it (Keras warns), ``consume`` uses it up,
+    ``source`` makes one, ``recurrent`` keeps it only with ``return_sequences``."""
     by_name: dict[str, Param] = field(init=False, repr=False, compare=False)
     flags: dict[str, str] = field(init=False, repr=False, compare=False)
     """Bare words that set a boolean argument to true: its own name, plus `FLAGS`."""
@@ -130,6 +134,35 @@ def _time_distributed(layer, inputs):  # noqa: ANN001, ANN202
     return shapes.time_distributed(layer, inputs, lambda inner, x: inner.spec.rule(inner, x))
 
 
+def _pooling(name: str, keras_class: str, pool_size: object) -> LayerSpec:
+    """MaxPooling1D / AveragePooling1D: the same signature, different defaults."""
+    return LayerSpec(
+        name,
+        keras_class,
+        (
+            Param("pool_size", v.SIZE1, pool_size, check=_POS),
+            Param("strides", v.OPT_SIZE1, None, check=_POS),
+            Param("padding", v.POOL_PADDING, "valid"),
+            Param("data_format", v.DATA_FORMAT, None),
+        )
+        + _COMMON,
+        _ALL,
+        shapes.pooling1d,
+        mask="drop",
+    )
+
+
+def _global_pooling(name: str, keras_class: str, mask: str) -> LayerSpec:
+    return LayerSpec(
+        name,
+        keras_class,
+        (Param("data_format", v.DATA_FORMAT, None), Param("keepdims", v.BOOL, False)) + _COMMON,
+        _ALL,
+        shapes.global_pooling1d,
+        mask=mask,
+    )
+
+
 LAYERS: dict[str, LayerSpec] = {
     spec.name: spec
     for spec in (
@@ -141,6 +174,7 @@ LAYERS: dict[str, LayerSpec] = {
             shapes.recurrent,
             family="recurrent",
             cudnn=True,
+            mask="recurrent",
         ),
         LayerSpec(
             "gru",
@@ -150,6 +184,7 @@ LAYERS: dict[str, LayerSpec] = {
             shapes.recurrent,
             family="recurrent",
             cudnn=True,
+            mask="recurrent",
         ),
         LayerSpec(
             "simplernn",
@@ -158,6 +193,7 @@ LAYERS: dict[str, LayerSpec] = {
             _ALL,
             shapes.recurrent,
             family="recurrent",
+            mask="recurrent",
         ),
         LayerSpec(
             "bidirectional",
@@ -171,6 +207,7 @@ LAYERS: dict[str, LayerSpec] = {
             ("layer", "merge_mode"),
             shapes.bidirectional,
             family="wrapper",
+            mask="recurrent",
         ),
         LayerSpec(
             "timedistributed",
@@ -218,6 +255,147 @@ LAYERS: dict[str, LayerSpec] = {
             ("activation",),
             shapes.identity,
         ),
+        LayerSpec(
+            "embedding",
+            "Embedding",
+            (
+                Param("input_dim", v.INT, check=_POS),
+                Param("output_dim", v.INT, check=_POS),
+                Param("embeddings_initializer", v.INITIALIZER, "uniform"),
+                Param("embeddings_regularizer", v.REGULARIZER, None),
+                Param("embeddings_constraint", v.CONSTRAINT, None),
+                Param("mask_zero", v.BOOL, False),
+            )
+            + _COMMON,
+            _ALL,
+            shapes.embedding,
+            mask="source",
+        ),
+        LayerSpec(
+            "masking",
+            "Masking",
+            (Param("mask_value", v.FLOAT, 0.0),) + _COMMON,
+            _ALL,
+            shapes.identity,
+            mask="source",
+        ),
+        LayerSpec(
+            "spatialdropout1d",
+            "SpatialDropout1D",
+            (Param("rate", v.FLOAT, check=_RATE), Param("seed", v.OPT_INT, None)) + _COMMON,
+            _ALL,
+            shapes.spatial_dropout1d,
+        ),
+        LayerSpec(
+            "gaussiannoise",
+            "GaussianNoise",
+            (
+                Param("stddev", v.FLOAT, check=v.unit_interval),
+                Param("seed", v.OPT_INT, None),
+            )
+            + _COMMON,
+            _ALL,
+            shapes.identity,
+        ),
+        LayerSpec(
+            "repeatvector",
+            "RepeatVector",
+            (Param("n", v.INT, check=_POS),) + _COMMON,
+            _ALL,
+            shapes.repeat_vector,
+            mask="drop",
+        ),
+        LayerSpec(
+            "conv1d",
+            "Conv1D",
+            (
+                Param("filters", v.INT, check=_POS),
+                Param("kernel_size", v.SIZE1, check=_POS),
+                Param("strides", v.SIZE1, 1, check=_POS),
+                Param("padding", v.CONV_PADDING, "valid"),
+                Param("data_format", v.DATA_FORMAT, None),
+                Param("dilation_rate", v.SIZE1, 1, check=_POS),
+                Param("groups", v.INT, 1, check=_POS),
+                Param("activation", v.ACTIVATION, None),
+                Param("use_bias", v.BOOL, True),
+                Param("kernel_initializer", v.INITIALIZER, "glorot_uniform"),
+                Param("bias_initializer", v.INITIALIZER, "zeros"),
+                Param("kernel_regularizer", v.REGULARIZER, None),
+                Param("bias_regularizer", v.REGULARIZER, None),
+                Param("activity_regularizer", v.REGULARIZER, None),
+                Param("kernel_constraint", v.CONSTRAINT, None),
+                Param("bias_constraint", v.CONSTRAINT, None),
+            )
+            + _COMMON,
+            _ALL,
+            shapes.conv1d,
+            mask="drop",
+        ),
+        _pooling("maxpooling1d", "MaxPooling1D", pool_size=2),
+        _pooling("averagepooling1d", "AveragePooling1D", pool_size=REQUIRED),
+        _global_pooling("globalmaxpooling1d", "GlobalMaxPooling1D", mask="drop"),
+        _global_pooling("globalaveragepooling1d", "GlobalAveragePooling1D", mask="consume"),
+        LayerSpec(
+            "flatten",
+            "Flatten",
+            (Param("data_format", v.DATA_FORMAT, None),) + _COMMON,
+            _ALL,
+            shapes.flatten,
+            mask="drop",
+        ),
+        LayerSpec(
+            "reshape",
+            "Reshape",
+            (Param("target_shape", v.TARGET_SHAPE),) + _COMMON,
+            _ALL,
+            shapes.reshape,
+            mask="drop",
+        ),
+        LayerSpec(
+            "layernormalization",
+            "LayerNormalization",
+            (
+                Param("axis", v.AXIS, -1),
+                Param("epsilon", v.FLOAT, 0.001),
+                Param("center", v.BOOL, True),
+                Param("scale", v.BOOL, True),
+                Param("beta_initializer", v.INITIALIZER, "zeros"),
+                Param("gamma_initializer", v.INITIALIZER, "ones"),
+                Param("beta_regularizer", v.REGULARIZER, None),
+                Param("gamma_regularizer", v.REGULARIZER, None),
+                Param("beta_constraint", v.CONSTRAINT, None),
+                Param("gamma_constraint", v.CONSTRAINT, None),
+            )
+            + _COMMON,
+            _ALL,
+            shapes.layer_normalization,
+        ),
+        LayerSpec(
+            "batchnormalization",
+            "BatchNormalization",
+            (
+                Param("axis", v.INT, -1),
+                Param("momentum", v.FLOAT, 0.99),
+                Param("epsilon", v.FLOAT, 0.001),
+                Param("center", v.BOOL, True),
+                Param("scale", v.BOOL, True),
+                Param("beta_initializer", v.INITIALIZER, "zeros"),
+                Param("gamma_initializer", v.INITIALIZER, "ones"),
+                Param("moving_mean_initializer", v.INITIALIZER, "zeros"),
+                Param("moving_variance_initializer", v.INITIALIZER, "ones"),
+                Param("beta_regularizer", v.REGULARIZER, None),
+                Param("gamma_regularizer", v.REGULARIZER, None),
+                Param("beta_constraint", v.CONSTRAINT, None),
+                Param("gamma_constraint", v.CONSTRAINT, None),
+                Param("renorm", v.BOOL, False),
+                Param("renorm_clipping", v.OPT_RENORM_CLIPPING, None),
+                Param("renorm_momentum", v.FLOAT, 0.99),
+                Param("synchronized", v.BOOL, False),
+            )
+            + _COMMON,
+            _ALL,
+            shapes.batch_normalization,
+        ),
     )
 }
 
@@ -250,6 +428,12 @@ ALIASES: dict[str, Alias] = {
     "bigru": Alias("bidirectional", "gru"),
     "birnn": Alias("bidirectional", "simplernn"),
     "td": Alias("timedistributed", None),
+    # Keras's own aliases (keras.layers.MaxPool1D is MaxPooling1D, ...)
+    "maxpool1d": Alias("maxpooling1d", None),
+    "avgpool1d": Alias("averagepooling1d", None),
+    "globalmaxpool1d": Alias("globalmaxpooling1d", None),
+    "globalavgpool1d": Alias("globalaveragepooling1d", None),
+    "convolution1d": Alias("conv1d", None),
 }
 
 KNOWN_NAMES = frozenset(LAYERS) | frozenset(ALIASES) | {"input"}

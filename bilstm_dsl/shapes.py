@@ -220,3 +220,240 @@ def identity(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
     several tensors too (their output spec maps over the list), but the model then fails
     when called, so one tensor is required here as everywhere."""
     return Output((single(layer, inputs),), 0)
+
+
+def _known_product(dims: Shape) -> int | None:
+    total = 1
+    for d in dims:
+        if d is None:
+            return None
+        total *= d
+    return total
+
+
+def _window_error(layer: LayerLike, what: str, window: int, steps: int, arg: str) -> ShapeError:
+    return ShapeError(
+        "E207",
+        f"`{layer.written}` needs at least {window} steps for its {what}, but the sequence "
+        f"has {steps} (padding=valid): the output would be empty",
+        help="use `padding=same`, a smaller window, or a longer input",
+        blame=f"arg:{arg}",
+    )
+
+
+def _steps_channels(layer: LayerLike, x: Shape) -> tuple[int | None, int | None, bool]:
+    first = layer.get("data_format") == "channels_first"
+    return (x[2], x[1], first) if first else (x[1], x[2], first)
+
+
+def _out_steps(steps: int | None, window: int, stride: int, padding: object) -> int | None:
+    if steps is None:
+        return None
+    if padding == "valid":
+        return (steps - window) // stride + 1
+    return -(-steps // stride)  # "same" and "causal": ceil(steps / stride)
+
+
+def _sequence_shape(
+    batch: int | None, steps: int | None, channels: int | None, first: bool
+) -> Shape:
+    return (batch, channels, steps) if first else (batch, steps, channels)
+
+
+def conv1d(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
+    """``Conv1D`` (``keras/src/layers/convolutional/base_conv.py`` and
+    ``keras/src/ops/operation_utils.py``, ``compute_conv_output_shape``): the window spans
+    ``dilation * (kernel - 1) + 1`` steps; ``valid`` output is
+    ``(steps - span) // strides + 1`` and must be positive, ``same``/``causal`` give
+    ``ceil(steps / strides)``. Kernel (k, channels / groups, filters), bias filters."""
+    x = single(layer, inputs)
+    _rank(layer, x, 3, exact=True, what="(batch, steps, channels)")
+    steps, channels, first = _steps_channels(layer, x)
+    if channels is None:
+        raise ShapeError(
+            "E204",
+            f"`{layer.written}` needs a known number of channels to size its kernel, "
+            f"but receives {fmt(x)}",
+            blame="input",
+        )
+    filters, kernel = int(layer.get("filters")), int(layer.get("kernel_size"))  # type: ignore[arg-type]
+    stride, dilation = int(layer.get("strides")), int(layer.get("dilation_rate"))  # type: ignore[arg-type]
+    groups = int(layer.get("groups"))  # type: ignore[arg-type]
+    if stride > 1 and dilation > 1:
+        raise ShapeError(
+            "E104",
+            "Keras does not support `strides` > 1 together with `dilation_rate` > 1",
+            help="keep one of them at 1",
+            blame="arg:strides",
+        )
+    if filters % groups:
+        raise ShapeError(
+            "E104",
+            f"`filters={filters}` must be divisible by `groups={groups}`",
+            blame="arg:groups",
+        )
+    if channels % groups:
+        raise ShapeError(
+            "E104",
+            f"the input's {channels} channels must be divisible by `groups={groups}`",
+            blame="arg:groups",
+        )
+    span = dilation * (kernel - 1) + 1
+    out = _out_steps(steps, span, stride, layer.get("padding"))
+    if out is not None and out <= 0:
+        assert steps is not None
+        raise _window_error(
+            layer,
+            f"kernel (kernel_size={kernel}, dilation_rate={dilation})",
+            span,
+            steps,
+            "kernel_size",
+        )
+    params = kernel * (channels // groups) * filters + (filters if layer.get("use_bias") else 0)
+    return Output((_sequence_shape(x[0], out, filters, first),), params)
+
+
+def pooling1d(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
+    """``MaxPooling1D`` / ``AveragePooling1D`` (``keras/src/layers/pooling/base_pooling.py``
+    and ``compute_pooling_output_shape``): ``strides`` defaults to ``pool_size``; ``valid``
+    output is ``(steps - pool) // strides + 1`` and must be positive."""
+    x = single(layer, inputs)
+    _rank(layer, x, 3, exact=True, what="(batch, steps, channels)")
+    steps, channels, first = _steps_channels(layer, x)
+    pool = int(layer.get("pool_size"))  # type: ignore[arg-type]
+    stride = layer.get("strides")
+    stride = pool if stride is None else int(stride)  # type: ignore[arg-type]
+    out = _out_steps(steps, pool, stride, layer.get("padding"))
+    if out is not None and out <= 0:
+        assert steps is not None
+        raise _window_error(layer, f"pool (pool_size={pool})", pool, steps, "pool_size")
+    return Output((_sequence_shape(x[0], out, channels, first),), 0)
+
+
+def global_pooling1d(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
+    """``GlobalMaxPooling1D`` / ``GlobalAveragePooling1D``
+    (``keras/src/layers/pooling/base_global_pooling.py``): the steps axis is reduced away,
+    or kept with size 1 under ``keepdims``."""
+    x = single(layer, inputs)
+    _rank(layer, x, 3, exact=True, what="(batch, steps, channels)")
+    _, channels, first = _steps_channels(layer, x)
+    if layer.get("keepdims"):
+        return Output((_sequence_shape(x[0], 1, channels, first),), 0)
+    return Output(((x[0], channels),), 0)
+
+
+def flatten(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
+    """``Flatten.compute_output_shape`` (``keras/src/layers/reshaping/flatten.py``): the
+    product of the non-batch dims, ``None`` if any is unknown; a rank-1 input gives 1."""
+    x = single(layer, inputs)
+    return Output(((x[0], _known_product(x[1:]) if len(x) > 1 else 1),), 0)
+
+
+def reshape(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
+    """``Reshape`` (``keras/src/layers/reshaping/reshape.py`` and
+    ``operation_utils.compute_reshape_output_shape``): one ``-1`` is inferred from the
+    total size, which must be unchanged; with unknown input dims the ``-1`` stays unknown."""
+    x = single(layer, inputs)
+    target = tuple(layer.get("target_shape"))  # type: ignore[arg-type]
+    total = _known_product(x[1:])
+    if total is None:
+        return Output(((x[0],) + tuple(None if d == -1 else d for d in target),), 0)
+    rest = _known_product(tuple(d for d in target if d != -1))
+    assert rest is not None
+    if -1 in target:
+        if rest == 0 or total % rest:
+            raise ShapeError(
+                "E208",
+                f"`{layer.written}` cannot split the {total} values of {fmt(x)} into "
+                f"{_target_text(target)}: {total} is not divisible by {rest}",
+                blame="arg:target_shape",
+            )
+        target = tuple(total // rest if d == -1 else d for d in target)
+    elif rest != total:
+        raise ShapeError(
+            "E208",
+            f"`{layer.written}` must keep the number of values: {fmt(x)} holds {total}, "
+            f"{_target_text(target)} holds {rest}",
+            help="make the sizes multiply to the same total, or put `-1` where one should be "
+            "inferred",
+            blame="arg:target_shape",
+        )
+    return Output(((x[0],) + target,), 0)
+
+
+def _target_text(target: tuple[int, ...]) -> str:
+    return "(" + ", ".join(map(str, target)) + ("," if len(target) == 1 else "") + ")"
+
+
+def _axes(layer: LayerLike, x: Shape) -> tuple[int, ...]:
+    axis = layer.get("axis")
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    rank = len(x)
+    out = []
+    for a in axes:
+        assert isinstance(a, int)
+        if not -rank <= a < rank or a % rank == 0:
+            raise ShapeError(
+                "E104",
+                f"`axis={a}` is not a feature axis of the {rank}-D input {fmt(x)}",
+                help="use `-1` (the last axis) or another non-batch axis",
+                blame="arg:axis",
+            )
+        out.append(a % rank)
+    return tuple(out)
+
+
+def _axis_size(layer: LayerLike, x: Shape, axes: tuple[int, ...]) -> int:
+    size = _known_product(tuple(x[a] for a in axes))
+    if size is None:
+        raise ShapeError(
+            "E204",
+            f"`{layer.written}` needs a known size on its normalised axis to size its "
+            f"weights, but receives {fmt(x)}",
+            blame="input",
+        )
+    return size
+
+
+def layer_normalization(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
+    """``LayerNormalization.build`` (``keras/src/layers/normalization/layer_normalization.py``):
+    ``gamma`` (scale) and ``beta`` (center), each the size of the normalised axes."""
+    x = single(layer, inputs)
+    size = _axis_size(layer, x, _axes(layer, x))
+    params = size * (bool(layer.get("center")) + bool(layer.get("scale")))
+    return Output((x,), params)
+
+
+def batch_normalization(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
+    """``BatchNormalization.build`` (``keras/src/layers/normalization/batch_normalization.py``):
+    trainable ``gamma``/``beta``; non-trainable ``moving_mean``/``moving_variance``, plus
+    three more with ``renorm`` (``moving_stddev``, ``renorm_mean``, ``renorm_stddev``)."""
+    x = single(layer, inputs)
+    size = _axis_size(layer, x, _axes(layer, x))
+    trainable = size * (bool(layer.get("center")) + bool(layer.get("scale")))
+    frozen = size * (5 if layer.get("renorm") else 2)
+    return Output((x,), trainable, frozen)
+
+
+def embedding(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
+    """``Embedding`` (``keras/src/layers/core/embedding.py``): one vector of
+    ``output_dim`` per input value; the table is (input_dim, output_dim)."""
+    x = single(layer, inputs)
+    out_dim, in_dim = int(layer.get("output_dim")), int(layer.get("input_dim"))  # type: ignore[arg-type]
+    return Output((x + (out_dim,),), in_dim * out_dim)
+
+
+def repeat_vector(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
+    """``RepeatVector`` (``keras/src/layers/reshaping/repeat_vector.py``): input spec
+    ``ndim=2``; (batch, features) becomes (batch, n, features)."""
+    x = single(layer, inputs)
+    _rank(layer, x, 2, exact=True, what="(batch, features)")
+    return Output(((x[0], int(layer.get("n")), x[1]),), 0)  # type: ignore[arg-type]
+
+
+def spatial_dropout1d(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
+    """``SpatialDropout1D`` (``keras/src/layers/regularization/spatial_dropout.py``): input
+    spec ``ndim=3``; drops whole channels."""
+    x = single(layer, inputs)
+    _rank(layer, x, 3, exact=True, what="(batch, steps, channels)")
+    return Output((x,), 0)

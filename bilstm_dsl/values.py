@@ -183,6 +183,57 @@ def _use_cudnn(arg: str, value: ast.Value) -> object:
     raise _type_error(arg, "`auto`, `true` or `false`", value, "auto")
 
 
+def _int_or_tuple(arg: str, value: ast.Value) -> int:
+    """Keras's 1-D ``kernel_size``/``strides``/``pool_size``: an int or a 1-tuple."""
+    if isinstance(value, ast.Tuple):
+        if len(value.items) != 1:
+            raise ArgError(
+                "E104",
+                f"`{arg}` of a 1-D layer has one size, got {len(value.items)}",
+                help=f"write `{arg}=3` or `{arg}=(3,)`",
+            )
+        value = value.items[0]
+    return _int(arg, value)
+
+
+def _choice(*choices: str) -> Callable[[str, ast.Value], str]:
+    def coerce(arg: str, value: ast.Value) -> str:
+        name = _str(arg, value)
+        if name.lower() in choices:
+            return name.lower()
+        close = suggest(name, choices)
+        raise ArgError(
+            "E104",
+            f"`{arg}` is one of {', '.join(choices)}, got `{name}`",
+            help=f"did you mean `{close}`?" if close else f"write e.g. `{arg}={choices[0]}`",
+        )
+
+    return coerce
+
+
+def _axis(arg: str, value: ast.Value) -> int | tuple[int, ...]:
+    if isinstance(value, ast.Tuple | ast.List):
+        return tuple(_int(arg, item) for item in value.items)
+    return _int(arg, value)
+
+
+def _target_shape(arg: str, value: ast.Value) -> tuple[int, ...]:
+    if not isinstance(value, ast.Tuple):
+        raise _type_error(arg, "a tuple of sizes", value, "(10, 4)")
+    dims = tuple(_int(arg, item) for item in value.items)
+    if any(d == 0 or d < -1 for d in dims) or dims.count(-1) > 1:
+        raise ArgError(
+            "E104",
+            f"`{arg}` holds positive sizes and at most one `-1` (inferred), got {value_text(dims)}",
+            help=f"write e.g. `{arg}=(-1, 4)`",
+        )
+    return dims
+
+
+def value_text(dims: tuple[int, ...]) -> str:
+    return "(" + ", ".join(map(str, dims)) + ("," if len(dims) == 1 else "") + ")"
+
+
 INT = Type("integer", _int)
 OPT_INT = Type("integer", _int, nullable=True)
 FLOAT = Type("number", _float)
@@ -201,6 +252,25 @@ DTYPE = Type("dtype", _named("dtype", DTYPES))
 LAYER = Type("layer", _layer)
 OPT_LAYER = Type("layer", _layer, nullable=True)
 USE_CUDNN = Type("`auto` or boolean", _use_cudnn)
+SIZE1 = Type("size", _int_or_tuple)
+OPT_SIZE1 = Type("size", _int_or_tuple, nullable=True)
+CONV_PADDING = Type("padding", _choice("valid", "same", "causal"))
+POOL_PADDING = Type("padding", _choice("valid", "same"))
+DATA_FORMAT = Type("data format", _choice("channels_last", "channels_first"), nullable=True)
+AXIS = Type("axis", _axis)
+
+
+def _renorm_clipping(arg: str, value: ast.Value) -> None:
+    """A dict in Keras; not expressible here, so only `none` is accepted."""
+    raise ArgError(
+        "E103",
+        f"`{arg}` takes a dict of clipping bounds, which .arch cannot express",
+        help=f"leave `{arg}` at its default, or build this layer in Python",
+    )
+
+
+OPT_RENORM_CLIPPING = Type("clipping bounds", _renorm_clipping, nullable=True)
+TARGET_SHAPE = Type("shape", _target_shape)
 
 
 def positive(arg: str, value: object) -> str | None:
@@ -211,7 +281,16 @@ def positive(arg: str, value: object) -> str | None:
 
 def rate(arg: str, value: object) -> str | None:
     """Dropout rates live in [0, 1): at 1 every unit is dropped and Keras's rescaling
-    by 1/(1 - rate) divides by zero."""
+    by 1/(1 - rate) divides by zero. (Keras rejects rates outside [0, 1] for Dropout, but
+    an LSTM/GRU silently clamps its ``dropout``/``recurrent_dropout`` into [0, 1].)"""
     if isinstance(value, float) and not 0.0 <= value < 1.0:
-        return f"expected a rate in [0, 1), got {value}"
+        clamped = " (Keras would silently clamp it)" if arg.endswith("dropout") else ""
+        return f"expected a rate in [0, 1), got {value}{clamped}"
+    return None
+
+
+def unit_interval(arg: str, value: object) -> str | None:
+    """GaussianNoise's ``stddev``: Keras accepts [0, 1]."""
+    if isinstance(value, float) and not 0.0 <= value <= 1.0:
+        return f"expected a value in [0, 1], got {value}"
     return None

@@ -45,6 +45,63 @@ HAND_WRITTEN = {
     "merge_modes/sum": (S20_1, _bilstm("sum")),
     "merge_modes/mul": (S20_1, _bilstm("mul")),
     "merge_modes/ave": (S20_1, _bilstm("ave")),
+    "applications/text_classifier": (
+        {"shape": (200,), "dtype": "int32"},
+        lambda L: [
+            L.Embedding(20000, 128),
+            L.Bidirectional(L.LSTM(64, return_sequences=True)),
+            L.Bidirectional(L.LSTM(64)),
+            L.Dense(1, activation="sigmoid"),
+        ],
+    ),
+    "applications/sequence_tagger": (
+        {"shape": (None,), "dtype": "int32"},
+        lambda L: [
+            L.Embedding(10000, 100, mask_zero=True),
+            L.Bidirectional(L.LSTM(128, return_sequences=True)),
+            L.Bidirectional(L.LSTM(64, return_sequences=True)),
+            L.TimeDistributed(L.Dense(17, activation="softmax")),
+        ],
+    ),
+    "applications/lstm_autoencoder": (
+        {"shape": (30, 4)},
+        lambda L: [
+            L.LSTM(64),
+            L.RepeatVector(30),
+            L.LSTM(64, return_sequences=True),
+            L.TimeDistributed(L.Dense(4)),
+        ],
+    ),
+    "applications/cnn_lstm": (
+        {"shape": (100, 6)},
+        lambda L: [
+            L.Conv1D(64, 5, activation="relu", padding="same"),
+            L.MaxPooling1D(2),
+            L.Conv1D(64, 3, activation="relu", padding="same"),
+            L.MaxPooling1D(2),
+            L.Bidirectional(L.LSTM(64)),
+            L.Dropout(0.3),
+            L.Dense(5, activation="softmax"),
+        ],
+    ),
+    "applications/pooled_encoder": (
+        {"shape": (None, 16)},
+        lambda L: [
+            L.LayerNormalization(),
+            L.Bidirectional(L.GRU(64, return_sequences=True)),
+            L.GlobalMaxPooling1D(),
+            L.Dense(32, activation="relu"),
+            L.Dense(1),
+        ],
+    ),
+    "applications/stateful_forecaster": (
+        {"shape": (10, 1), "batch_size": 32},
+        lambda L: [
+            L.LSTM(50, return_sequences=True, stateful=True),
+            L.LSTM(50, stateful=True),
+            L.Dense(1),
+        ],
+    ),
     # The broken examples: Keras must reject them too (or be knowingly more lenient).
     "broken/missing_seq": (
         S20_1,
@@ -95,3 +152,4 @@ def test_example_agrees_with_hand_written_keras(name, keras):
     assert [layer["params"] for layer in summary["layers"]] == [t.params for t in truth.layers]
     assert summary["total_params"] == truth.total_params
     assert summary["trainable_params"] == truth.trainable_params
+    assert summary["non_trainable_params"] == truth.non_trainable_params

@@ -11,15 +11,21 @@ import inspect
 import pytest
 
 from bilstm_dsl import values
-from bilstm_dsl.layers import INPUT, LAYERS
+from bilstm_dsl.layers import INPUT, LAYERS, REQUIRED
 
 # Keras arguments deliberately not expressible in .arch, with the reason.
+_LORA = {
+    "lora_rank": "LoRA fine-tuning changes which weights train; not an architecture choice",
+    "lora_alpha": "LoRA fine-tuning scale, only meaningful with lora_rank",
+    "quantization_config": "a Python object, not a value",
+}
 EXCLUDED = {
     "Bidirectional": {"weights": "initial weight arrays are data, not architecture"},
-    "Dense": {
-        "lora_rank": "LoRA fine-tuning changes which weights train; not an architecture choice",
-        "lora_alpha": "LoRA fine-tuning scale, only meaningful with lora_rank",
-        "quantization_config": "a Python object, not a value",
+    "Dense": _LORA,
+    "Embedding": {"weights": "initial weight arrays are data, not architecture", **_LORA},
+    "SpatialDropout1D": {
+        "dtype": "a dtype policy, not architecture (other layers take it "
+        "through **kwargs, which .arch does not expose either)"
     },
 }
 COMMON = {"name", "trainable"}
@@ -34,7 +40,7 @@ def test_registry_arguments_match_the_keras_signature(name, keras):
     keras_args = [
         p.name
         for p in signature.parameters.values()
-        if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+        if p.name not in ("self", *COMMON) and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
     ]
     ours = [p.name for p in spec.params if p.name not in COMMON]
     expected = [a for a in keras_args if a not in EXCLUDED.get(spec.keras_class, {})]
@@ -45,7 +51,7 @@ def test_registry_arguments_match_the_keras_signature(name, keras):
             continue
         default = signature.parameters[param.name].default
         if default is inspect.Parameter.empty:
-            assert param.default is not None and param.name in spec.positional[:1]
+            assert param.default is REQUIRED, f"{param.name} is required in Keras"
         else:
             assert param.default == default, param.name
     # Positional order follows Keras.
