@@ -127,12 +127,30 @@ def _jsonable(shapes: tuple[Shape, ...]) -> list:
     return [list(s) for s in shapes]
 
 
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+"""Largest spec accepted (E011): real specs are a few hundred bytes, and a bound keeps a
+stray multi-megabyte file from costing seconds and hundreds of megabytes."""
+
+
+def _too_large(size: int, source: str, path: str) -> CheckResult:
+    diag = Diagnostic(
+        "E011",
+        ERROR,
+        Span.at(source, 0, 0),
+        f"the spec is {size:,} bytes, more than the limit of {MAX_SOURCE_BYTES:,}",
+        help="a model is a chain of a few layers; is this the right file?",
+    )
+    return CheckResult(source, path, (diag,), None, ())
+
+
 def check(source: str, path: str = "<string>") -> CheckResult:
     """Check ``source``; whatever the text, the result is diagnostics, never an exception.
 
     The cyclic garbage collector is paused meanwhile: a check builds only acyclic data
     (reference counting frees all of it), and on a 20,000-stage chain the collector's
     repeated passes over the growing tree made checking time grow faster than linearly."""
+    if len(source) > MAX_SOURCE_BYTES:
+        return _too_large(len(source.encode("utf-8", "surrogatepass")), "", path)
     paused = gc.isenabled()
     gc.disable()
     try:
@@ -145,6 +163,8 @@ def check(source: str, path: str = "<string>") -> CheckResult:
 def check_bytes(data: bytes, path: str = "<string>") -> CheckResult:
     """Check a file's raw bytes: UTF-8 (a leading BOM is skipped); invalid UTF-8 is
     diagnostic E007 at the first bad byte, not an exception."""
+    if len(data) > MAX_SOURCE_BYTES:
+        return _too_large(len(data), "", path)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -845,6 +865,18 @@ class _Checker:
 
     def notes(self, layer: Layer, index: int, flow: _Flow) -> None:
         x = flow.shapes[0]
+        for inner in _walk(layer):
+            if inner.keras_class == "Conv1D" and inner.get("data_format") == "channels_first":
+                self.report(
+                    "W503",
+                    inner.span_of("data_format") or inner.call.span,
+                    "TensorFlow has no CPU kernel for `channels_first` convolutions: the model "
+                    "builds, and runs on a GPU, but fails when called on a CPU",
+                    help="keep `channels_last` (the default) unless the model only ever runs "
+                    "on a GPU",
+                    stage=index,
+                    severity=WARNING,
+                )
         if layer.keras_class == "Embedding" and not flow.dtype.startswith(("int", "uint")):
             self.report(
                 "W502",

@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Sequence
 
 from . import __version__
-from .checker import CheckResult, check_bytes
+from .checker import MAX_SOURCE_BYTES, CheckResult, check_bytes
 from .diagnostics import Severity, render
 from .shapes import fmt
 
@@ -31,16 +31,26 @@ def read_bytes(path: str) -> tuple[str, bytes]:
     """The display name and raw bytes of a spec file; ``-`` is standard input."""
     try:
         if path == "-":
-            if sys.stdin is None:
+            if sys.stdin is None or sys.stdin.closed:
                 raise UsageError("cannot read standard input: it is closed")
-            return "<stdin>", sys.stdin.buffer.read()
-        if os.path.isdir(path):
+            shown, data = "<stdin>", sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1)
+        elif os.path.isdir(path):
             raise UsageError(f"{path}: is a directory, not an .arch file")
-        with open(path, "rb") as handle:
-            return path, handle.read()
+        else:
+            with open(path, "rb") as handle:
+                shown, data = path, handle.read(MAX_SOURCE_BYTES + 1)
     except (OSError, ValueError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise UsageError(f"{path}: cannot read: {reason}") from None
+    if not data.strip():
+        raise UsageError(
+            f"{shown}: is empty; an .arch file holds a chain like `input(20, 1) -> ...`"
+        )
+    if b"\0" in data[:8192]:
+        raise UsageError(
+            f"{shown}: looks like a binary file (it holds NUL bytes), not an .arch spec"
+        )
+    return shown, data
 
 
 def check_path(path: str) -> CheckResult:

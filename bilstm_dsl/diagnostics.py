@@ -179,6 +179,8 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
         "input(20, 1) -> dense(" + "1" * 101 + ")",
     ),
     ("E010", E, "unterminated string", 'input(20, 1) -> dense(1, activation="relu)'),
+    ("E011", E, "the spec is larger than 2 MiB", "input(20, 1) -> dense(1)  # " + "x" * 2_100_000),
+    ("E012", E, "the chain has more than 100,000 stages", "input(1)" + " -> dense(1)" * 100_000),
     # -- names and arguments
     ("E101", E, "unknown layer", "input(20, 1) -> lstn(32)"),
     ("E102", E, "unknown keyword argument", "input(20, 1) -> lstm(32, retrun_sequences=true)"),
@@ -288,6 +290,12 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
         W,
         "an embedding fed floats (Keras casts them to int)",
         "input(50) -> embedding(9, 4)",
+    ),
+    (
+        "W503",
+        W,
+        "a channels_first convolution, which TensorFlow cannot run on a CPU",
+        "input(8, 20) -> conv1d(16, 3, data_format=channels_first)",
     ),
 )
 

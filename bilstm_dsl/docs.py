@@ -44,6 +44,8 @@ def diagnostics_markdown() -> str:
                 if d.code == code
             )
             source = data.decode("utf-8", "backslashreplace")
+            if len(source) > 200:  # the limit examples: describe them, do not print them
+                source = f"{source[:60]}...  ({len(source):,} characters in all)"
             out += [
                 f"### {code}: {info.summary}",
                 "",

@@ -196,11 +196,14 @@ def _int_or_tuple(arg: str, value: ast.Value) -> int:
     return _int(arg, value)
 
 
-def _choice(*choices: str) -> Callable[[str, ast.Value], str]:
+def _choice(*choices: str, exact: bool = False) -> Callable[[str, ast.Value], str]:
+    """One of ``choices``; ``exact`` where Keras compares without lower-casing (pooling
+    layers fail at call on ``padding="SAME"``, Conv1D lower-cases it)."""
+
     def coerce(arg: str, value: ast.Value) -> str:
         name = _str(arg, value)
-        if name.lower() in choices:
-            return name.lower()
+        if (name if exact else name.lower()) in choices:
+            return name if exact else name.lower()
         close = suggest(name, choices)
         raise ArgError(
             "E104",
@@ -255,7 +258,7 @@ USE_CUDNN = Type("`auto` or boolean", _use_cudnn)
 SIZE1 = Type("size", _int_or_tuple)
 OPT_SIZE1 = Type("size", _int_or_tuple, nullable=True)
 CONV_PADDING = Type("padding", _choice("valid", "same", "causal"))
-POOL_PADDING = Type("padding", _choice("valid", "same"))
+POOL_PADDING = Type("padding", _choice("valid", "same", exact=True))
 DATA_FORMAT = Type("data format", _choice("channels_last", "channels_first"), nullable=True)
 AXIS = Type("axis", _axis)
 

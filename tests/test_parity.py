@@ -137,6 +137,12 @@ def test_checker_agrees_with_keras(
         assert keras_side == checker_side, (
             f"{where}shapes/params differ (keras vs checker):\n{_table(keras_side, checker_side)}"
         )
+        # Keras warns (UserWarning) where a layer destroys a mask; the checker says W501 there.
+        warned = tuple(d.stage for d in res.diagnostics if d.code == "W501")
+        assert warned == truth.mask_lost, (
+            f"{where}Keras lost the mask at stages {truth.mask_lost}, "
+            f"the checker warned at {warned}"
+        )
         return
 
     assert not res.ok, (

@@ -21,6 +21,18 @@ except ModuleNotFoundError:  # pragma: no cover - depends on how pytest was star
 
 pytestmark = pytest.mark.keras
 
+
+class _KerasLayers:
+    """Resolves to keras.layers on first use, so collecting these tests stays cheap."""
+
+    def __getattr__(self, name):
+        import keras
+
+        return getattr(keras.layers, name)
+
+
+_KERAS_LAYERS = _KerasLayers()
+
 VALID_EXAMPLES = sorted(
     p for p in EXAMPLES.rglob("*.arch") if "broken" not in p.parts and check(p.read_text()).ok
 )
@@ -39,7 +51,9 @@ def random_batches(model, summary_input: list) -> list:
     shape = list(inp.shape)
     batch = shape[0] or 2
     variable = [i for i, d in enumerate(shape[1:], 1) if d is None]
-    lengths = (3, 7) if variable else (None,)
+    # Long enough for the conv/pool stacks of the corpus, and two of them, to show that the
+    # model really takes any length.
+    lengths = (24, 37) if variable else (None,)
     rng = np.random.default_rng(0)
     batches = []
     for length in lengths:
@@ -78,6 +92,8 @@ def test_examples_compile_to_the_checked_model_and_predict(path):
 def test_corpus_cases_compile_to_the_checked_model_and_run(case):
     model = bilstm_dsl.build(case.arch, name=case.id)
     assert_model_matches_summary(model, case.arch)
+    if "W503" in [d.code for d in check(case.arch).diagnostics]:
+        return  # the checker says it: no CPU kernel for channels_first convolutions
     for batch in random_batches(model, []):
         outputs = model(batch, training=False)
         outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
@@ -156,6 +172,21 @@ def _without_inner_names(config):
     return config
 
 
+def _canonical(config: dict) -> dict:
+    """The model config with names Keras picks from per-process counters made canonical:
+    those of layers inside wrappers (``lstm_7``) and of the op layers Keras adds itself
+    (the ``NotEqual`` behind ``mask_zero`` is ``not_equal_3``)."""
+    auto = [
+        layer["config"]["name"]
+        for layer in config["config"]["layers"]
+        if layer["module"] != "keras.layers" or not hasattr(_KERAS_LAYERS, layer["class_name"])
+    ]
+    text = json.dumps(config)
+    for i, name in enumerate(auto):
+        text = text.replace(f'"{name}"', f'"<auto {i}>"')
+    return _without_inner_names(json.loads(text))
+
+
 def _strip_name(layer_config):
     cleaned = _without_inner_names(layer_config)
     cleaned.get("config", {}).pop("name", None)
@@ -193,8 +224,8 @@ def test_emitted_python_builds_the_same_model_in_a_fresh_process(tmp_path):
     results = json.loads(proc.stdout.strip().splitlines()[-1])
     for path, name in files.items():
         compiled = bilstm_dsl.build(EMIT_SPECS[name], name=name)
-        expected = _without_inner_names(json.loads(compiled.to_json()))
-        assert _without_inner_names(results[path]["config"]) == expected, name
+        expected = _canonical(json.loads(compiled.to_json()))
+        assert _canonical(results[path]["config"]) == expected, name
         assert results[path]["params"] == compiled.count_params(), name
 
 

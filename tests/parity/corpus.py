@@ -9,7 +9,8 @@ from __future__ import annotations
 from .harness import Case
 
 RUNTIME_LIST = (
-    "Keras builds Dropout/Activation over several tensors, but the model fails when called"
+    "Keras builds Dropout/Activation/GaussianNoise over several tensors, but calling the model "
+    "fails (Activation always, the noise layers in training mode)"
 )
 
 # Shorthand for the input kwargs used most often.
@@ -871,3 +872,8 @@ CASES: list[Case] = [
         lambda L: [L.GRU(4)],
     ),
 ]
+
+# Cases for the layers beyond the seed tutorial's (embedding, conv1d, pooling, ...).
+from .corpus_layers import CASES_LAYERS  # noqa: E402
+
+CASES += CASES_LAYERS

@@ -10,6 +10,7 @@ Keras is imported inside `keras_truth` only, so importing this module stays chea
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,6 +86,8 @@ class Truth:
     non_trainable_params: int | None = None
     fail_stage: int | None = None
     error: str | None = None
+    mask_lost: tuple[int, ...] = ()
+    """Stages where Keras warned that a layer without masking support destroys the mask."""
 
 
 def materialise(value: Any, layers_module: Any) -> Any:
@@ -134,12 +137,17 @@ def keras_truth(case: Case) -> Truth:
         return Truth(ok=False, fail_stage=0, error=_error(exc))
     x: Any = inputs
     truths: list[LayerTruth] = []
+    mask_lost: list[int] = []
     for stage, record in enumerate(case.deferred(), start=1):
         try:
             layer = materialise(record, keras.layers)
-            x = layer(x)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                x = layer(x)
         except Exception as exc:  # noqa: BLE001
             return Truth(ok=False, fail_stage=stage, error=_error(exc))
+        if any("does not support masking" in str(w.message) for w in caught):
+            mask_lost.append(stage)
         truths.append(LayerTruth(type(layer).__name__, shape_of(x), int(layer.count_params())))
     try:
         model = keras.Model(inputs, x)
@@ -152,4 +160,5 @@ def keras_truth(case: Case) -> Truth:
         total_params=int(model.count_params()),
         trainable_params=_size(model.trainable_weights),
         non_trainable_params=_size(model.non_trainable_weights),
+        mask_lost=tuple(mask_lost),
     )
