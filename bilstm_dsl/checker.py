@@ -197,7 +197,7 @@ class _Flow:
     masked_at: int | None = None
     """The stage whose Keras mask travels with the tensor (embedding(mask_zero), masking)."""
     dtype: str = "float32"
-    """The input's dtype until the first layer; every layer here computes in float32."""
+    """The input's dtype, until a layer that computes in float32 (all but Flatten/Reshape)."""
 
 
 class _Checker:
@@ -618,6 +618,18 @@ class _Checker:
             if layer is None or flow is None:
                 flow = None
                 continue
+            if layer.spec.dtype == "fail" and flow.dtype.startswith(("int", "uint", "bool")):
+                self.report(
+                    "E209",
+                    self.stages[index].call.span,
+                    f"`{layer.written}` receives {flow.dtype} values: Keras builds it, but "
+                    "it fails when called (there is no integer kernel for it)",
+                    help="token ids go through `embedding(...)` first; numbers through "
+                    'a float input, e.g. `input(20, 3, dtype="float32")`',
+                    stage=index,
+                )
+                flow = None
+                continue
             try:
                 out = layer.spec.rule(layer, flow.shapes)
             except ShapeError as error:
@@ -656,6 +668,7 @@ class _Checker:
             collapsed,
             index if len(out.shapes) > 1 else None,
             self.next_mask(layer, index, flow),
+            flow.dtype if layer.spec.dtype == "keep" else "float32",
         )
 
     def next_mask(self, layer: Layer, index: int, flow: _Flow) -> int | None:

@@ -258,6 +258,12 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
     ("E206", E, "a shape assertion that is not a shape", "input(20, 1) -> lstm(8) : relu"),
     ("E207", E, "a kernel or pool longer than the sequence", "input(5, 3) -> conv1d(8, 7)"),
     ("E208", E, "a reshape that changes the number of values", "input(20, 3) -> reshape((7, 4))"),
+    (
+        "E209",
+        E,
+        "integer values into a layer that has no integer kernel",
+        'input(20, 3, dtype="int32") -> dropout(0.2)',
+    ),
     # -- performance
     (
         "W301",

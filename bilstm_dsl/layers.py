@@ -44,6 +44,10 @@ class LayerSpec:
     """``recurrent``, ``wrapper`` or ``core``."""
     cudnn: bool = False
     """Has a cuDNN kernel whose preconditions the checker warns about."""
+    dtype: str = "float"
+    """What the layer does with an integer input: ``float`` computes in floats (Keras
+    casts), ``keep`` passes the integers through (Flatten, Reshape), ``fail`` builds but
+    fails when called (TensorFlow has no integer kernel for it)."""
     mask: str = "keep"
     """What the layer does with a Keras mask (``supports_masking`` and ``compute_mask``):
     ``keep`` passes it on, ``drop`` loses it (Keras warns), ``consume`` uses it up,
@@ -134,7 +138,7 @@ def _time_distributed(layer, inputs):  # noqa: ANN001, ANN202
     return shapes.time_distributed(layer, inputs, lambda inner, x: inner.spec.rule(inner, x))
 
 
-def _pooling(name: str, keras_class: str, pool_size: object) -> LayerSpec:
+def _pooling(name: str, keras_class: str, pool_size: object, dtype: str) -> LayerSpec:
     """MaxPooling1D / AveragePooling1D: the same signature, different defaults."""
     return LayerSpec(
         name,
@@ -149,6 +153,7 @@ def _pooling(name: str, keras_class: str, pool_size: object) -> LayerSpec:
         _ALL,
         shapes.pooling1d,
         mask="drop",
+        dtype=dtype,
     )
 
 
@@ -247,6 +252,7 @@ LAYERS: dict[str, LayerSpec] = {
             + _COMMON,
             ("rate", "noise_shape", "seed"),
             shapes.identity,
+            dtype="fail",
         ),
         LayerSpec(
             "activation",
@@ -285,6 +291,7 @@ LAYERS: dict[str, LayerSpec] = {
             (Param("rate", v.FLOAT, check=_RATE), Param("seed", v.OPT_INT, None)) + _COMMON,
             _ALL,
             shapes.spatial_dropout1d,
+            dtype="fail",
         ),
         LayerSpec(
             "gaussiannoise",
@@ -296,6 +303,7 @@ LAYERS: dict[str, LayerSpec] = {
             + _COMMON,
             _ALL,
             shapes.identity,
+            dtype="fail",
         ),
         LayerSpec(
             "repeatvector",
@@ -330,9 +338,10 @@ LAYERS: dict[str, LayerSpec] = {
             _ALL,
             shapes.conv1d,
             mask="drop",
+            dtype="fail",
         ),
-        _pooling("maxpooling1d", "MaxPooling1D", pool_size=2),
-        _pooling("averagepooling1d", "AveragePooling1D", pool_size=REQUIRED),
+        _pooling("maxpooling1d", "MaxPooling1D", pool_size=2, dtype="float"),
+        _pooling("averagepooling1d", "AveragePooling1D", pool_size=REQUIRED, dtype="fail"),
         _global_pooling("globalmaxpooling1d", "GlobalMaxPooling1D", mask="drop"),
         _global_pooling("globalaveragepooling1d", "GlobalAveragePooling1D", mask="consume"),
         LayerSpec(
@@ -342,6 +351,7 @@ LAYERS: dict[str, LayerSpec] = {
             _ALL,
             shapes.flatten,
             mask="drop",
+            dtype="keep",
         ),
         LayerSpec(
             "reshape",
@@ -350,6 +360,7 @@ LAYERS: dict[str, LayerSpec] = {
             _ALL,
             shapes.reshape,
             mask="drop",
+            dtype="keep",
         ),
         LayerSpec(
             "layernormalization",
