@@ -15,7 +15,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from . import __version__
+from . import __version__, draw
 from .checker import MAX_SOURCE_BYTES, CheckResult, check_bytes
 from .diagnostics import Severity, render
 from .shapes import fmt
@@ -257,6 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--name", help="the model's name (default: the spec's file name)")
     p.set_defaults(run=cmd_compile)
+
+    draw.add_parser(sub)
     return parser
 
 

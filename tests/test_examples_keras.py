@@ -102,6 +102,21 @@ HAND_WRITTEN = {
             L.Dense(1),
         ],
     ),
+    # examples/sine/ and examples/tagging/: the models the two training demos compile.
+    **{
+        f"sine/merge_modes/{mode}": (
+            S20_1,
+            lambda L, mode=mode: [L.Bidirectional(L.LSTM(32), merge_mode=mode), L.Dense(1)],
+        )
+        for mode in ("concat", "sum", "mul", "ave")
+    },
+    "tagging/pulses": (
+        {"shape": (100, 1)},
+        lambda L: [
+            L.Bidirectional(L.LSTM(16, return_sequences=True), merge_mode="concat"),
+            L.TimeDistributed(L.Dense(1, activation="sigmoid")),
+        ],
+    ),
     # The broken examples: Keras must reject them too (or be knowingly more lenient).
     "broken/missing_seq": (
         S20_1,

@@ -140,11 +140,11 @@ def test_long_chain_is_built_in_linear_time():
 
     def seconds(n: int) -> float:
         text = "input(8)" + " -> dense(8)" * n
-        start = time.perf_counter()
+        start = time.process_time()  # CPU time: other processes on the machine do not count
         chain = parser._machine().parse(text)
         assert len(chain.stages) == n + 1
-        return time.perf_counter() - start
+        return time.process_time() - start
 
     seconds(1000)
     small, large = min(seconds(5000) for _ in range(3)), min(seconds(40000) for _ in range(3))
-    assert large / small < 8 * 2.5, (small, large)  # 8x the input; quadratic would be 64x
+    assert large / small < 8 * 3, (small, large)  # 8x the input; quadratic would be 64x

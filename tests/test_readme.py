@@ -14,6 +14,12 @@ from bilstm_dsl.cli import main
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
+def _setup_commands() -> list[str]:
+    """The shell commands of the README's "Quick start" section."""
+    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.*?)\n```", section, flags=re.S)
+
+
 def console_blocks() -> list[tuple[str, str]]:
     """(command, expected output) for every ```console block of the README."""
     blocks = []
@@ -33,8 +39,8 @@ def test_readme_console_output_is_real(command, expected, capsys, monkeypatch):
 
 def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    commands = re.findall(r"```sh\n(.*?)\n```", README, flags=re.S)
-    assert len(commands) == 2, "the README shows two set-up commands"
+    commands = _setup_commands()
+    assert len(commands) == 2, "the README's quick start shows two set-up commands"
     assert commands[1] in ci.splitlines()
 
 
@@ -43,7 +49,7 @@ def test_readme_main_command_runs(tmp_path, monkeypatch, capsys):
     """The bilstm-dsl part of the README's first command (after the install) succeeds."""
     import glob
 
-    main_command = re.findall(r"```sh\n(.*?)\n```", README, flags=re.S)[0]
+    main_command = _setup_commands()[0]
     calls = [c.strip() for c in main_command.split("&&") if "bin/bilstm-dsl " in c]
     assert [c.split()[1] for c in calls] == ["check", "compile"]
     monkeypatch.chdir(ROOT)

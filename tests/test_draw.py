@@ -1,0 +1,311 @@
+"""`bilstm-dsl draw`: the picture holds the cells, merges and arrows the spec implies, long
+sequences are elided with their real length written, and files are written atomically
+with the documented exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections import Counter
+
+import pytest
+from conftest import EXAMPLES, ROOT
+
+from bilstm_dsl import check
+from bilstm_dsl.cli import UsageError
+from bilstm_dsl.draw import DEFAULT_STEPS, add_parser, draw
+
+BROKEN = EXAMPLES / "broken" / "missing_seq.arch"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+SVG_TEXT = "{http://www.w3.org/2000/svg}text"
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    """Run `draw` as `bilstm-dsl` does: a usage or I/O problem is exit 2."""
+    parser = argparse.ArgumentParser(prog="bilstm-dsl")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args([str(a) for a in argv])
+    try:
+        code = args.run(args)
+    except UsageError as error:
+        print(f"bilstm-dsl: error: {error}", file=sys.stderr)
+        code = 2
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def svg_ids(path) -> list[str]:
+    return [e.get("id") for e in ET.parse(path).iter() if e.get("id")]
+
+
+def svg_texts(path) -> list[str]:
+    return [e.text or "" for e in ET.parse(path).iter(SVG_TEXT)]
+
+
+def counts(ids: list[str]) -> Counter[str]:
+    """Drawn elements by kind, from their ids: `cell-fwd`, `td`, `merge`, `arrow-rec`..."""
+    kinds: Counter[str] = Counter()
+    for gid in ids:
+        for kind in (
+            "cell-fwd",
+            "cell-bwd",
+            "td",
+            "merge",
+            "input",
+            "output",
+            "box",
+            "arrow-in",
+            "arrow-rec",
+            "arrow-merge",
+            "arrow-out",
+        ):
+            if gid.startswith(kind + "-") or gid == kind:
+                kinds[kind] += 1
+        if gid.startswith("arrow-"):
+            kinds["arrows"] += 1
+    return kinds
+
+
+# What each seed architecture must show with the default 6 steps: 20 steps are drawn as
+# steps 1-3, an ellipsis and 18-20, so a direction has 6 cells and 5 state arrows. A
+# bidirectional layer feeds each step to both directions (12 input arrows); it merges
+# every step with `seq` (6 merges, 12 merge arrows) or once otherwise (the forward pass's
+# last step with the backward pass's, which ends at t = 1: 2 merge arrows).
+SEEDS = {
+    "bilstm_many_to_one": {
+        "input": 6, "cell-fwd": 6, "cell-bwd": 6, "merge": 1, "box": 1, "output": 1,
+        "arrow-in": 12 + 1, "arrow-rec": 10, "arrow-merge": 2, "arrow-out": 1,
+        "arrows": 26,
+    },
+    "bilstm_many_to_many": {
+        "input": 6, "cell-fwd": 6, "cell-bwd": 6, "merge": 6, "td": 6, "output": 6,
+        "arrow-in": 12 + 6, "arrow-rec": 10, "arrow-merge": 12, "arrow-out": 6,
+        "arrows": 46,
+    },
+    "stacked_lstm_bilstm": {
+        "input": 6, "cell-fwd": 6 + 6, "cell-bwd": 6, "merge": 1, "box": 1, "output": 1,
+        "arrow-in": 6 + 12 + 1, "arrow-rec": 5 + 10, "arrow-merge": 2, "arrow-out": 1,
+        "arrows": 37,
+    },
+    "stacked_lstm_bilstm_seq": {
+        "input": 6, "cell-fwd": 6 + 6, "cell-bwd": 6, "merge": 6, "td": 6, "output": 6,
+        "arrow-in": 6 + 12 + 6, "arrow-rec": 5 + 10, "arrow-merge": 12, "arrow-out": 6,
+        "arrows": 57,
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(SEEDS))
+def test_seed_architectures_draw_the_cells_and_arrows_they_imply(name, tmp_path, capsys):
+    target = tmp_path / f"{name}.svg"
+    code, out, err = run(capsys, "draw", EXAMPLES / f"{name}.arch", "-o", target)
+    assert code == 0 and out == "" and f"wrote {target}" in err
+    found = counts(svg_ids(target))
+    assert {k: found[k] for k in SEEDS[name]} == SEEDS[name]
+    assert sum(found.values()) - found["arrows"] == sum(
+        v for k, v in SEEDS[name].items() if k != "arrows"
+    ), "an element kind the expectation does not know about"
+
+
+@pytest.mark.parametrize("name", sorted(SEEDS))
+def test_stats_agree_with_the_svg(name, tmp_path):
+    target = tmp_path / "m.svg"
+    stats = draw(check((EXAMPLES / f"{name}.arch").read_text(), name), target)
+    ids = svg_ids(target)
+    ours = [i for i in ids if i in set(stats.ids)]
+    assert sorted(ours) == sorted(stats.ids)  # every id drawn, exactly once
+    found = counts(ids)
+    assert stats.forward_cells == found["cell-fwd"]
+    assert stats.backward_cells == found["cell-bwd"]
+    assert stats.td_cells == found["td"]
+    assert stats.merges == found["merge"]
+    assert stats.arrows == found["arrows"]
+    assert sum(stats.cells.values()) == found["cell-fwd"] + found["cell-bwd"] + found["td"]
+    assert stats.elided
+
+
+def test_cells_per_stage_are_keyed_by_the_summary_names(tmp_path):
+    result = check((EXAMPLES / "stacked_lstm_bilstm_seq.arch").read_text())
+    stats = draw(result, tmp_path / "m.svg")
+    assert stats.cells == {"lstm": 6, "bidirectional": 12, "time_distributed": 6}
+
+
+def test_labels_show_layer_shape_and_params(tmp_path):
+    target = tmp_path / "m.svg"
+    draw(check((EXAMPLES / "stacked_lstm_bilstm.arch").read_text(), "stacked.arch"), target)
+    texts = svg_texts(target)
+    for line in ("lstm(50, seq)", "(None, 20, 50)", "10,400 params"):
+        assert line in texts
+    for line in ("bilstm(50)", "(None, 100)", "40,400 params", "dense(1)", "101 params"):
+        assert line in texts
+    assert "stacked" in texts  # the title: the file name without its suffix
+
+
+def test_a_long_sequence_is_elided_and_its_length_written(tmp_path, capsys):
+    spec = tmp_path / "long.arch"
+    spec.write_text("input(200, 1) -> bilstm(8) -> dense(1)\n")
+    target = tmp_path / "long.svg"
+    code, _, _ = run(capsys, "draw", spec, "-o", target, "--steps", 4)
+    assert code == 0
+    ids = svg_ids(target)
+    assert [i for i in ids if i.startswith("input-")] == [
+        "input-1",
+        "input-2",
+        "input-199",
+        "input-200",
+    ]
+    assert counts(ids)["cell-fwd"] == 4 and counts(ids)["cell-bwd"] == 4
+    texts = svg_texts(target)
+    assert texts.count("t = 1 … 200") == 2  # the input row and the Bi-LSTM's
+    assert "…" in texts
+    # The state arrows across the ellipsis are the dashed ones.
+    tree = ET.parse(target)
+    dashed = [
+        e.get("id")
+        for e in tree.iter()
+        if (e.get("id") or "").startswith("arrow-rec-")
+        and any("stroke-dasharray" in (c.get("style") or "") for c in e.iter())
+    ]
+    assert dashed == ["arrow-rec-1-fwd-2", "arrow-rec-1-bwd-199"]
+
+
+def test_steps_sets_how_many_steps_are_drawn(tmp_path):
+    result = check("input(20, 1) -> lstm(4, seq)")
+    assert draw(result, tmp_path / "a.svg", steps=10).forward_cells == 10
+    assert draw(result, tmp_path / "b.svg", steps=3).forward_cells == 3
+    assert draw(result, tmp_path / "c.svg").forward_cells == DEFAULT_STEPS
+
+
+def test_a_short_sequence_is_drawn_whole(tmp_path):
+    target = tmp_path / "m.svg"
+    stats = draw(check("input(3, 2) -> gru(4, seq) -> simplernn(2)"), target)
+    assert not stats.elided
+    assert stats.cells == {"gru": 3, "simple_rnn": 3}
+    assert "…" not in svg_texts(target)
+    # many-to-one: only the last step of the SimpleRNN goes up to the output
+    assert [i for i in svg_ids(target) if i.startswith("arrow-out-")] == ["arrow-out-3"]
+
+
+def test_variable_length_is_written_as_such(tmp_path):
+    target = tmp_path / "m.svg"
+    stats = draw(check("input(none, 4) -> lstm(8)"), target)
+    assert stats.elided and stats.forward_cells == DEFAULT_STEPS
+    assert "t = 1 … n (variable length)" in svg_texts(target)
+    assert [i for i in stats.ids if i.startswith("input-")][-3:] == [
+        "input-n-2",
+        "input-n-1",
+        "input-n",
+    ]
+
+
+def test_merge_mode_none_sends_both_directions_apart(tmp_path):
+    target = tmp_path / "m.svg"
+    stats = draw(check("input(20, 1) -> bilstm(8, none)"), target)
+    assert stats.merges == 0
+    outs = [i for i in svg_ids(target) if i.startswith("output-")]
+    # the forward pass's last step (t = 20) and the backward pass's (t = 1)
+    assert outs == ["output-fwd-20", "output-bwd-1"]
+    seq = draw(check("input(20, 1) -> bilstm(8, none, seq)"), tmp_path / "s.svg")
+    assert seq.merges == 0 and counts(list(seq.ids))["output"] == 2 * DEFAULT_STEPS
+
+
+def test_each_merge_mode_is_drawn_with_its_name(tmp_path):
+    for mode in ("concat", "sum", "mul", "ave"):
+        target = tmp_path / f"{mode}.svg"
+        stats = draw(check((EXAMPLES / "merge_modes" / f"{mode}.arch").read_text()), target)
+        assert stats.merges == 1
+        assert mode in svg_texts(target)
+
+
+def test_go_backwards_is_a_backward_row_ending_at_the_first_step(tmp_path):
+    target = tmp_path / "m.svg"
+    stats = draw(check("input(20, 1) -> lstm(8, go_backwards=true) -> dense(1)"), target)
+    assert (stats.forward_cells, stats.backward_cells) == (0, DEFAULT_STEPS)
+    assert "arrow-in-2-1" in svg_ids(target)  # the dense layer reads the state after t = 1
+
+
+def test_png_output_is_a_real_png(tmp_path, capsys):
+    target = tmp_path / "m.png"
+    code, _, _ = run(capsys, "draw", EXAMPLES / "bilstm_many_to_many.arch", "-o", target)
+    assert code == 0
+    data = target.read_bytes()
+    assert data[:8] == PNG_MAGIC and data[12:16] == b"IHDR"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert width > 400 and height > 200
+
+
+def test_a_spec_with_errors_exits_1_and_writes_nothing(tmp_path, capsys):
+    target = tmp_path / "m.svg"
+    target.write_text("precious\n")
+    code, out, err = run(capsys, "draw", BROKEN, "-o", target)
+    assert code == 1 and out == ""
+    assert err.startswith(f"{BROKEN}:3:6: error[E201]")
+    assert target.read_text() == "precious\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["m.svg"]
+
+
+def test_draw_refuses_a_spec_with_errors(tmp_path):
+    with pytest.raises(ValueError, match="errors"):
+        draw(check(BROKEN.read_text()), tmp_path / "m.svg")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_output_directory_exits_2(tmp_path, capsys):
+    target = tmp_path / "no" / "m.svg"
+    code, _, err = run(capsys, "draw", EXAMPLES / "bilstm_many_to_one.arch", "-o", target)
+    assert code == 2 and "does not exist" in err
+    assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["-o", "OUT/m.jpg"], "draw writes .svg or .png"),
+        (["-o", "OUT/m.svg", "--steps", "1"], "at least 2 steps"),
+        (["-o", "/proc/m.svg"], "/proc/m.svg"),
+    ],
+)
+def test_usage_problems_exit_2(argv, message, tmp_path, capsys):
+    argv = [a.replace("OUT", str(tmp_path)) for a in argv]
+    code, _, err = run(capsys, "draw", EXAMPLES / "bilstm_many_to_one.arch", *argv)
+    assert code == 2 and message in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_spec_exits_2(tmp_path, capsys):
+    code, _, err = run(capsys, "draw", tmp_path / "nope.arch", "-o", tmp_path / "m.svg")
+    assert code == 2 and "cannot read" in err
+
+
+def test_svg_is_reproducible(tmp_path):
+    result = check((EXAMPLES / "bilstm_many_to_one.arch").read_text())
+    draw(result, tmp_path / "a.svg")
+    draw(result, tmp_path / "b.svg")
+    assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
+
+
+GOOD_EXAMPLES = sorted(
+    p for p in EXAMPLES.rglob("*.arch") if "broken" not in p.relative_to(EXAMPLES).parts
+)
+
+
+@pytest.mark.parametrize("spec", GOOD_EXAMPLES, ids=lambda p: str(p.relative_to(EXAMPLES)))
+def test_every_example_draws_and_has_its_picture_in_the_docs(spec, tmp_path):
+    stats = draw(check(spec.read_text(), str(spec)), tmp_path / "m.svg")
+    ids = svg_ids(tmp_path / "m.svg")
+    assert set(stats.ids) <= set(ids) and len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]+", i) for i in stats.ids)
+    picture = ROOT / "docs" / "images" / spec.relative_to(EXAMPLES).with_suffix(".svg")
+    assert picture.is_file() and picture.with_suffix(".png").is_file()
+    assert counts(svg_ids(picture)) == counts(ids)
+
+
+def test_importing_draw_does_not_import_matplotlib():
+    script = "import sys, bilstm_dsl.draw; print('matplotlib' in sys.modules)"
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert proc.stdout.strip() == "False"
