@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from . import ast
 from . import values as v
 from .diagnostics import Diagnostic, Severity, Span
-from .layers import ALIASES, INPUT, KNOWN_NAMES, LAYERS, LayerSpec
+from .layers import ACTIVATION_INT, ALIASES, INPUT, KNOWN_NAMES, LAYERS, LayerSpec
 from .parser import parse
 from .shapes import Output, Shape, ShapeError, fmt
 
@@ -618,7 +618,7 @@ class _Checker:
             if layer is None or flow is None:
                 flow = None
                 continue
-            if layer.spec.dtype == "fail" and flow.dtype.startswith(("int", "uint", "bool")):
+            if _int_dtype_mode(layer) == "fail" and flow.dtype.startswith(("int", "uint", "bool")):
                 self.report(
                     "E209",
                     self.stages[index].call.span,
@@ -668,7 +668,7 @@ class _Checker:
             collapsed,
             index if len(out.shapes) > 1 else None,
             self.next_mask(layer, index, flow),
-            flow.dtype if layer.spec.dtype == "keep" else "float32",
+            flow.dtype if _int_dtype_mode(layer) == "keep" else "float32",
         )
 
     def next_mask(self, layer: Layer, index: int, flow: _Flow) -> int | None:
@@ -950,6 +950,14 @@ _CUDNN_BREAKERS = {
     "use_bias": (lambda v: not v, "`use_bias=false`"),
     "reset_after": (lambda v: not v, "`reset_after=false`"),
 }
+
+
+def _int_dtype_mode(layer: Layer) -> str:
+    """What ``layer`` does with integer input: float, keep or fail (see LayerSpec.dtype)."""
+    mode = layer.spec.dtype
+    if mode == "activation":
+        return ACTIVATION_INT.get(str(layer.get("activation")), "fail")
+    return mode
 
 
 def _walk(layer: Layer | None):  # noqa: ANN202

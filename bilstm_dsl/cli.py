@@ -58,6 +58,14 @@ def check_path(path: str) -> CheckResult:
     return check_bytes(data, shown)
 
 
+def use_color(stream) -> bool:  # noqa: ANN001
+    """Colour for a terminal, unless NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
@@ -70,9 +78,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         rows = [d.to_json(r.path) for r in results for d in r.diagnostics]
         print(json.dumps(rows, indent=2))
     else:
+        color = use_color(sys.stdout)
         for result in results:
             for diag in result.diagnostics:
-                print(render(diag, result.source, result.path))
+                print(render(diag, result.source, result.path, color))
         counts = {s: 0 for s in Severity}
         for result in results:
             for diag in result.diagnostics:
@@ -160,8 +169,9 @@ _HEADERS = ("Layer (type)", "Output Shape", "Param #")
 
 
 def _print_diagnostics(result: CheckResult, stream) -> None:  # noqa: ANN001
+    color = use_color(stream)
     for diag in result.diagnostics:
-        print(render(diag, result.source, result.path), file=stream)
+        print(render(diag, result.source, result.path, color), file=stream)
 
 
 def cmd_compile(args: argparse.Namespace) -> int:
@@ -226,6 +236,63 @@ def cmd_compile(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_fmt(args: argparse.Namespace) -> int:
+    """Format files in place (atomically), or report (`--check`) / show (`--diff`) what
+    would change. Exit 1 when `--check`/`--diff` find a file to change or a file does not
+    parse; such a file is never touched."""
+    import difflib
+
+    from .files import write_text
+    from .fmt import format_source
+
+    changed = failed = 0
+    for path in args.paths:
+        shown, data = read_bytes(path)
+        try:
+            source = data.decode("utf-8")
+        except UnicodeDecodeError:
+            result = check_bytes(data, shown)
+            _print_diagnostics(result, sys.stderr)
+            failed += 1
+            continue
+        formatted = format_source(source)
+        if formatted.text is None:
+            for diag in formatted.diagnostics:
+                print(render(diag, source, shown), file=sys.stderr)
+            failed += 1
+            continue
+        if path == "-":
+            sys.stdout.write(formatted.text if not args.diff else "")
+            if args.diff and formatted.text != source:
+                sys.stdout.writelines(
+                    difflib.unified_diff(
+                        source.splitlines(True), formatted.text.splitlines(True), shown, shown
+                    )
+                )
+            changed += formatted.text != source
+            continue
+        if formatted.text == source:
+            continue
+        changed += 1
+        if args.diff:
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    source.splitlines(True), formatted.text.splitlines(True), path, path
+                )
+            )
+        elif args.check:
+            print(f"would reformat {path}")
+        else:
+            try:
+                write_text(path, formatted.text)
+            except OSError as error:
+                raise UsageError(f"{path}: cannot write: {error.strerror or error}") from None
+            print(f"reformatted {path}", file=sys.stderr)
+    if (args.check or args.diff) and changed or failed:
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bilstm-dsl",
@@ -257,6 +324,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--name", help="the model's name (default: the spec's file name)")
     p.set_defaults(run=cmd_compile)
+
+    p = sub.add_parser("fmt", help="rewrite .arch files in the one canonical layout")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="an .arch file, or - for stdin")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="exit 1 if a file would change")
+    mode.add_argument("--diff", action="store_true", help="print the changes, write nothing")
+    p.set_defaults(run=cmd_fmt)
 
     draw.add_parser(sub)
     return parser

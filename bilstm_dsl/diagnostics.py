@@ -306,11 +306,22 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
 )
 
 
-def render(diag: Diagnostic, source: str, path: str) -> str:
-    """Render ``diag`` the way compilers do: location, source line, carets, help."""
+_COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTE: "36"}
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if color else text
+
+
+def render(diag: Diagnostic, source: str, path: str, color: bool = False) -> str:
+    """Render ``diag`` the way compilers do: location, source line, carets, help. With
+    ``color``, the severity and carets are painted with ANSI codes (for a terminal)."""
     span = diag.span
     lines = source.split("\n")
-    head = f"{path}:{span.line}:{span.column}: {diag.severity}[{diag.code}]: {diag.message}"
+    tone = _COLORS[diag.severity]
+    label = _paint(f"{diag.severity}[{diag.code}]", f"1;{tone}", color)
+    location = _paint(f"{path}:{span.line}:{span.column}:", "1", color)
+    head = f"{location} {label}: {diag.message}"
     if not 1 <= span.line <= len(lines):
         return head + (f"\n  = help: {diag.help}" if diag.help else "")
     text = lines[span.line - 1].rstrip("\r")
@@ -321,12 +332,12 @@ def render(diag: Diagnostic, source: str, path: str) -> str:
     end_col = span.end_column - 1 if span.end_line == span.line else len(text)
     end_col = max(end_col, start_col + 1)
     shown, offset = _window(text, start_col, end_col)
-    carets = " " * (start_col - offset) + "^" * max(
-        1, min(end_col, offset + len(shown)) - start_col
-    )
-    out = [head, f"{gutter} |", f"{number} | {shown}", f"{gutter} | {carets}"]
+    width = max(1, min(end_col, offset + len(shown)) - start_col)
+    carets = " " * (start_col - offset) + _paint("^" * width, f"1;{tone}", color)
+    bar = _paint("|", "1;34", color)
+    out = [head, f"{gutter} {bar}", f"{number} {bar} {shown}", f"{gutter} {bar} {carets}"]
     if diag.help:
-        out.append(f"{gutter} = help: {diag.help}")
+        out.append(f"{gutter} = {_paint('help', '1;36', color)}: {diag.help}")
     return "\n".join(out)
 
 

@@ -45,9 +45,11 @@ class LayerSpec:
     cudnn: bool = False
     """Has a cuDNN kernel whose preconditions the checker warns about."""
     dtype: str = "float"
-    """What the layer does with an integer input: ``float`` computes in floats (Keras
-    casts), ``keep`` passes the integers through (Flatten, Reshape), ``fail`` builds but
-    fails when called (TensorFlow has no integer kernel for it)."""
+    """What the layer does with an integer input, measured by calling each layer on int32
+    data (Keras 3.15, TensorFlow 2.21, CPU): ``float`` computes in floats, ``keep`` passes
+    the integers through (Flatten, Reshape, Masking, RepeatVector, max pooling), ``fail``
+    builds but fails when called (no integer kernel); ``activation`` depends on the
+    function (`ACTIVATION_INT`)."""
     mask: str = "keep"
     """What the layer does with a Keras mask (``supports_masking`` and ``compute_mask``):
     ``keep`` passes it on, ``drop`` loses it (Keras warns), ``consume`` uses it up,
@@ -77,6 +79,10 @@ class LayerSpec:
         snake = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", self.keras_class)
         setattr_(self, "snake_name", re.sub(r"([a-z])([A-Z])", r"\1_\2", snake).lower())
 
+
+ACTIVATION_INT = {"linear": "keep", "relu": "keep", "relu6": "keep", "exponential": "float",
+                  "leaky_relu": "float", "tanh": "float"}  # fmt: skip
+"""Activations that run on integers (the others fail when called): what they return."""
 
 FLAGS = {"seq": "return_sequences", "state": "return_state", "backwards": "go_backwards"}
 
@@ -157,7 +163,7 @@ def _pooling(name: str, keras_class: str, pool_size: object, dtype: str) -> Laye
     )
 
 
-def _global_pooling(name: str, keras_class: str, mask: str) -> LayerSpec:
+def _global_pooling(name: str, keras_class: str, mask: str, dtype: str) -> LayerSpec:
     return LayerSpec(
         name,
         keras_class,
@@ -165,6 +171,7 @@ def _global_pooling(name: str, keras_class: str, mask: str) -> LayerSpec:
         _ALL,
         shapes.global_pooling1d,
         mask=mask,
+        dtype=dtype,
     )
 
 
@@ -260,6 +267,7 @@ LAYERS: dict[str, LayerSpec] = {
             (Param("activation", v.ACTIVATION),) + _COMMON,
             ("activation",),
             shapes.identity,
+            dtype="activation",
         ),
         LayerSpec(
             "embedding",
@@ -284,6 +292,7 @@ LAYERS: dict[str, LayerSpec] = {
             _ALL,
             shapes.identity,
             mask="source",
+            dtype="keep",
         ),
         LayerSpec(
             "spatialdropout1d",
@@ -312,6 +321,7 @@ LAYERS: dict[str, LayerSpec] = {
             _ALL,
             shapes.repeat_vector,
             mask="drop",
+            dtype="keep",
         ),
         LayerSpec(
             "conv1d",
@@ -340,10 +350,12 @@ LAYERS: dict[str, LayerSpec] = {
             mask="drop",
             dtype="fail",
         ),
-        _pooling("maxpooling1d", "MaxPooling1D", pool_size=2, dtype="float"),
+        _pooling("maxpooling1d", "MaxPooling1D", pool_size=2, dtype="keep"),
         _pooling("averagepooling1d", "AveragePooling1D", pool_size=REQUIRED, dtype="fail"),
-        _global_pooling("globalmaxpooling1d", "GlobalMaxPooling1D", mask="drop"),
-        _global_pooling("globalaveragepooling1d", "GlobalAveragePooling1D", mask="consume"),
+        _global_pooling("globalmaxpooling1d", "GlobalMaxPooling1D", mask="drop", dtype="keep"),
+        _global_pooling(
+            "globalaveragepooling1d", "GlobalAveragePooling1D", mask="consume", dtype="float"
+        ),
         LayerSpec(
             "flatten",
             "Flatten",

@@ -154,3 +154,33 @@ def test_console_script_runs_as_a_module():
 def test_version(capsys):
     code, out, _ = run(capsys, "--version")
     assert code == 0 and out.startswith("bilstm-dsl ")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_colour_on_a_terminal_only(monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    assert main(["check", str(BROKEN)]) == 1
+    painted = terminal.getvalue()
+    assert "\x1b[1;31merror[E201]\x1b[0m" in painted
+    plain = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", plain)
+    main(["check", str(BROKEN)])
+    assert "\x1b[" not in plain.getvalue()
+    # Without the escape codes, the coloured text is the plain text.
+    import re
+
+    assert re.sub(r"\x1b\[[0-9;]*m", "", painted) == plain.getvalue()
+
+
+def test_no_color_turns_colour_off(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    main(["check", str(BROKEN)])
+    assert "\x1b[" not in terminal.getvalue()
