@@ -81,6 +81,8 @@ class CheckResult:
     input: Layer | None
     stages: tuple[StageInfo, ...]
     """The layers after the input, when the whole chain checked without error."""
+    inferred: tuple[StageInfo, ...] = ()
+    """Every stage inferred, kept even when there are errors (an editor's hover)."""
 
     @property
     def ok(self) -> bool:
@@ -259,7 +261,9 @@ class _Checker:
             key=lambda d: (d.span.start, d.code),
         )
         ok = not any(d.is_error for d in diags)
-        return CheckResult(self.source, self.path, tuple(diags), input_layer, infos if ok else ())
+        return CheckResult(
+            self.source, self.path, tuple(diags), input_layer, infos if ok else (), infos
+        )
 
     def unique_names(self) -> None:
         """Keras refuses a model whose layers share a name."""

@@ -15,7 +15,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from . import __version__, draw
+from . import __version__, draw, lsp
 from .checker import MAX_SOURCE_BYTES, CheckResult, check_bytes
 from .diagnostics import Severity, render
 from .shapes import fmt
@@ -333,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_fmt)
 
     draw.add_parser(sub)
+    lsp.add_parser(sub)
     return parser
 
 
