@@ -309,11 +309,15 @@ class _Checker:
                 continue
             if not isinstance(value, ast.Int) or value.value <= 0:
                 ok = False
+                nested = isinstance(value, ast.Tuple)
                 self.report(
                     "E104",
                     arg.span,
                     f"input dims are positive integers or `none`, got `{self.text(arg.span)}`",
-                    help="write the per-sample shape without the batch, e.g. `input(20, 1)`",
+                    help="write the dims without the extra brackets, e.g. `input(20, 1)`, or "
+                    "`input(shape=(20, 1))`"
+                    if nested
+                    else "write the per-sample shape without the batch, e.g. `input(20, 1)`",
                     stage=0,
                 )
         ok = self.bind(layer, rest, 0, provided=("shape",)) and ok
@@ -326,7 +330,7 @@ class _Checker:
                 help="keep one of them",
                 stage=0,
             )
-        elif dims:
+        elif dims and ok:
             layer.args["shape"] = tuple(
                 None if isinstance(a.value, ast.Word) else a.value.value  # type: ignore[union-attr]
                 for a in dims

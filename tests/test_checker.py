@@ -423,3 +423,10 @@ def test_bidirectional_params_double_the_layer():
     one = check("input(20, 3) -> gru(8)").summary["total_params"]
     two = check("input(20, 3) -> bigru(8)").summary["total_params"]
     assert two == 2 * one
+
+
+def test_input_dims_in_extra_brackets():
+    # Found by bench/bench_robustness.py: this raised AttributeError before.
+    d = first("input((20, 1)) -> lstm(4)")
+    assert d.code == "E104" and "input(shape=(20, 1))" in d.help
+    assert codes("input(20, (1, 2)) -> lstm(4)") == ["E104"]
