@@ -77,6 +77,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         rows = [d.to_json(r.path) for r in results for d in r.diagnostics]
         print(json.dumps(rows, indent=2))
+    elif args.format == "sarif":
+        from .formats import sarif
+
+        print(json.dumps(sarif(results), indent=2))
+    elif args.format == "github":
+        from .formats import github
+
+        sys.stdout.write(github(results))
     else:
         color = use_color(sys.stdout)
         for result in results:
@@ -303,7 +311,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="report every problem in .arch files")
     p.add_argument("paths", nargs="+", metavar="PATH", help="an .arch file, or - for stdin")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "sarif", "github"),
+        default="text",
+        help="text for people; json; sarif for GitHub code scanning; github for annotations",
+    )
     p.set_defaults(run=cmd_check)
 
     p = sub.add_parser("summary", help="print the layer table model.summary() would print")
