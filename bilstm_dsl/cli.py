@@ -15,7 +15,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from . import __version__, draw, lsp
+from . import __version__
 from .checker import MAX_SOURCE_BYTES, CheckResult, check_bytes
 from .diagnostics import Severity, render
 from .shapes import fmt
@@ -301,10 +301,12 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; ``command``, when known, spares loading other commands."""
     parser = argparse.ArgumentParser(
         prog="bilstm-dsl",
-        description="Check, summarise and compile .arch descriptions of recurrent Keras models.",
+        description="Check, summarise, compile, draw and format .arch descriptions of "
+        "recurrent Keras models.",
     )
     parser.add_argument("--version", action="version", version=f"bilstm-dsl {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -345,13 +347,27 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--diff", action="store_true", help="print the changes, write nothing")
     p.set_defaults(run=cmd_fmt)
 
-    draw.add_parser(sub)
-    lsp.add_parser(sub)
+    # draw and lsp load their modules only when they run (the checking commands should not
+    # pay for them at start-up); --help still lists them.
+    if command in (None, "draw"):
+        from . import draw
+
+        draw.add_parser(sub)
+    else:
+        sub.add_parser("draw", help="draw the model unrolled over time, as SVG or PNG")
+    if command in (None, "lsp"):
+        from . import lsp
+
+        lsp.add_parser(sub)
+    else:
+        sub.add_parser("lsp", help="run the language server over stdio")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(command if command in ("check", "summary", "compile", "fmt") else None)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit:  # argparse has printed its usage message
