@@ -91,6 +91,18 @@ _COMMON = (Param("name", v.OPT_STR, None), Param("trainable", v.BOOL, True))
 
 _ALL = None
 _POS = v.positive
+
+# The tail of the Dense and Conv1D signatures, in Keras's order.
+_KERNEL_AND_BIAS = (
+    Param("use_bias", v.BOOL, True),
+    Param("kernel_initializer", v.INITIALIZER, "glorot_uniform"),
+    Param("bias_initializer", v.INITIALIZER, "zeros"),
+    Param("kernel_regularizer", v.REGULARIZER, None),
+    Param("bias_regularizer", v.REGULARIZER, None),
+    Param("activity_regularizer", v.REGULARIZER, None),
+    Param("kernel_constraint", v.CONSTRAINT, None),
+    Param("bias_constraint", v.CONSTRAINT, None),
+)
 _RATE = v.rate
 
 
@@ -235,15 +247,8 @@ LAYERS: dict[str, LayerSpec] = {
             (
                 Param("units", v.INT, check=_POS),
                 Param("activation", v.ACTIVATION, None),
-                Param("use_bias", v.BOOL, True),
-                Param("kernel_initializer", v.INITIALIZER, "glorot_uniform"),
-                Param("bias_initializer", v.INITIALIZER, "zeros"),
-                Param("kernel_regularizer", v.REGULARIZER, None),
-                Param("bias_regularizer", v.REGULARIZER, None),
-                Param("activity_regularizer", v.REGULARIZER, None),
-                Param("kernel_constraint", v.CONSTRAINT, None),
-                Param("bias_constraint", v.CONSTRAINT, None),
             )
+            + _KERNEL_AND_BIAS
             + _COMMON,
             _ALL,
             shapes.dense,
@@ -335,15 +340,8 @@ LAYERS: dict[str, LayerSpec] = {
                 Param("dilation_rate", v.SIZE1, 1, check=_POS),
                 Param("groups", v.INT, 1, check=_POS),
                 Param("activation", v.ACTIVATION, None),
-                Param("use_bias", v.BOOL, True),
-                Param("kernel_initializer", v.INITIALIZER, "glorot_uniform"),
-                Param("bias_initializer", v.INITIALIZER, "zeros"),
-                Param("kernel_regularizer", v.REGULARIZER, None),
-                Param("bias_regularizer", v.REGULARIZER, None),
-                Param("activity_regularizer", v.REGULARIZER, None),
-                Param("kernel_constraint", v.CONSTRAINT, None),
-                Param("bias_constraint", v.CONSTRAINT, None),
             )
+            + _KERNEL_AND_BIAS
             + _COMMON,
             _ALL,
             shapes.conv1d,
