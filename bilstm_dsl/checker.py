@@ -930,8 +930,6 @@ class _Checker:
         written = layer.args
         for arg in _CUDNN_BREAKERS.keys() & written.keys():
             breaks, what = _CUDNN_BREAKERS[arg]
-            if arg == "reset_after" and layer.keras_class != "GRU":
-                continue
             if breaks(written[arg]):
                 self.report(
                     "W301",

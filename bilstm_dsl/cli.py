@@ -103,11 +103,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if any(not r.ok for r in results) else EXIT_OK
 
 
-def _model_name(path: str) -> str:
-    base = os.path.splitext(os.path.basename(path))[0] if path != "<stdin>" else "model"
-    return base or "model"
-
-
 def cmd_summary(args: argparse.Namespace) -> int:
     result = check_path(args.path)
     if not result.ok:
@@ -118,7 +113,9 @@ def cmd_summary(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(summary, indent=2))
     else:
-        print(summary_table(result, _model_name(result.path)))
+        from .backends.plan import model_name
+
+        print(summary_table(result, model_name(result.path)))
     return EXIT_OK
 
 
@@ -269,28 +266,20 @@ def cmd_fmt(args: argparse.Namespace) -> int:
                 print(render(diag, source, shown), file=sys.stderr)
             failed += 1
             continue
+        if formatted.text != source and args.diff:
+            old, new = source.splitlines(True), formatted.text.splitlines(True)
+            sys.stdout.writelines(difflib.unified_diff(old, new, shown, shown))
         if path == "-":
-            sys.stdout.write(formatted.text if not args.diff else "")
-            if args.diff and formatted.text != source:
-                sys.stdout.writelines(
-                    difflib.unified_diff(
-                        source.splitlines(True), formatted.text.splitlines(True), shown, shown
-                    )
-                )
+            if not args.diff:
+                sys.stdout.write(formatted.text)
             changed += formatted.text != source
             continue
         if formatted.text == source:
             continue
         changed += 1
-        if args.diff:
-            sys.stdout.writelines(
-                difflib.unified_diff(
-                    source.splitlines(True), formatted.text.splitlines(True), path, path
-                )
-            )
-        elif args.check:
+        if args.check:
             print(f"would reformat {path}")
-        else:
+        elif not args.diff:
             try:
                 write_text(path, formatted.text)
             except OSError as error:

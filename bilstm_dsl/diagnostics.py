@@ -111,11 +111,6 @@ class Span:
         return f"Span({self.start}, {self.end}, line={self.line}, column={self.column})"
 
 
-def line_col(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of ``offset`` in ``text``."""
-    return index_for(text).line_col(offset)
-
-
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem found in a spec.

@@ -392,18 +392,9 @@ def parse(text: str) -> ParseResult:
         arrow = -1
         for _ in range(MAX_STAGES):
             arrow = text.find("->", arrow + 1)
-        return ParseResult(
-            None,
-            (
-                Diagnostic(
-                    "E012",
-                    Severity.ERROR,
-                    Span.at(text, arrow, arrow + 2),
-                    f"the chain has more than {MAX_STAGES:,} stages",
-                    help="a model is a chain of a few layers; is this the right file?",
-                ),
-            ),
-        )
+        message = f"the chain has more than {MAX_STAGES:,} stages"
+        help = "a model is a chain of a few layers; is this the right file?"
+        return ParseResult(None, (_error(text, "E012", arrow, arrow + 2, message, help),))
     try:
         return ParseResult(_machine().parse(text), ())
     except _Limit as limit:
@@ -411,9 +402,9 @@ def parse(text: str) -> ParseResult:
     except _Reject:
         pass
     # The slow path, for text with an error: brackets first, then Lark's own verdict.
-    problems = _scan_brackets(text)
-    if problems:
-        return ParseResult(None, tuple(problems))
+    problem = _scan_brackets(text)
+    if problem is not None:
+        return ParseResult(None, (problem,))
     from lark.exceptions import UnexpectedInput
 
     try:
@@ -428,8 +419,12 @@ _CLOSE = {")": "(", "]": "["}
 _INTERESTING = re.compile(r'[#"()\[\]]')
 
 
-def _scan_brackets(text: str) -> list[Diagnostic]:
-    """Match brackets outside strings and comments; report the first problem found."""
+def _error(text: str, code: str, start: int, end: int, message: str, help: str) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, Span.at(text, start, end), message, help=help)
+
+
+def _scan_brackets(text: str) -> Diagnostic | None:
+    """Match brackets outside strings and comments; the first problem found, if any."""
     stack: list[int] = []
     search, n = _INTERESTING.search, len(text)
     m = search(text)
@@ -447,65 +442,33 @@ def _scan_brackets(text: str) -> list[Diagnostic]:
             while j < n and text[j] not in '"\n':
                 j += 2 if text[j] == "\\" else 1
             if j >= n or text[j] != '"':
-                return [
-                    Diagnostic(
-                        "E010",
-                        Severity.ERROR,
-                        Span.at(text, i, min(j, n)),
-                        "unterminated string",
-                        help='close the string with `"` on the same line',
-                    )
-                ]
+                help = 'close the string with `"` on the same line'
+                return _error(text, "E010", i, min(j, n), "unterminated string", help)
             m = search(text, j + 1)
             continue
         if ch in _OPEN:
             stack.append(i)
             if len(stack) > MAX_DEPTH:
-                return [
-                    Diagnostic(
-                        "E009",
-                        Severity.ERROR,
-                        Span.at(text, i, i + 1),
-                        f"brackets nested more than {MAX_DEPTH} deep",
-                        help="a model needs only a few levels, e.g. `td(dense(1))`",
-                    )
-                ]
-        elif not stack or text[stack[-1]] != _CLOSE[ch]:
-            if stack:
-                opener = stack[-1]
-                return [
-                    Diagnostic(
-                        "E003",
-                        Severity.ERROR,
-                        Span.at(text, opener, opener + 1),
-                        f"`{text[opener]}` is closed by `{ch}`",
-                        help=f"close it with `{_OPEN[text[opener]]}`",
-                    )
-                ]
-            return [
-                Diagnostic(
-                    "E005",
-                    Severity.ERROR,
-                    Span.at(text, i, i + 1),
-                    f"`{ch}` closes nothing",
-                    help="remove it, or add the matching `(` before it",
-                )
-            ]
+                message = f"brackets nested more than {MAX_DEPTH} deep"
+                help = "a model needs only a few levels, e.g. `td(dense(1))`"
+                return _error(text, "E009", i, i + 1, message, help)
+        elif not stack:
+            help = "remove it, or add the matching `(` before it"
+            return _error(text, "E005", i, i + 1, f"`{ch}` closes nothing", help)
+        elif text[stack[-1]] != _CLOSE[ch]:
+            opener = stack[-1]
+            message = f"`{text[opener]}` is closed by `{ch}`"
+            help = f"close it with `{_OPEN[text[opener]]}`"
+            return _error(text, "E003", opener, opener + 1, message, help)
         else:
             stack.pop()
         m = search(text, i + 1)
     if stack:
         opener = stack[-1]
-        return [
-            Diagnostic(
-                "E003",
-                Severity.ERROR,
-                Span.at(text, opener, opener + 1),
-                f"`{text[opener]}` is never closed",
-                help=f"add `{_OPEN[text[opener]]}` where the arguments end",
-            )
-        ]
-    return []
+        message = f"`{text[opener]}` is never closed"
+        help = f"add `{_OPEN[text[opener]]}` where the arguments end"
+        return _error(text, "E003", opener, opener + 1, message, help)
+    return None
 
 
 _TERMINALS = {

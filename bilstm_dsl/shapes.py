@@ -365,7 +365,7 @@ def reshape(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
             raise ShapeError(
                 "E208",
                 f"`{layer.written}` cannot split the {total} values of {fmt(x)} into "
-                f"{_target_text(target)}: {total} is not divisible by {rest}",
+                f"{fmt(target)}: {total} is not divisible by {rest}",
                 blame="arg:target_shape",
             )
         target = tuple(total // rest if d == -1 else d for d in target)
@@ -373,16 +373,12 @@ def reshape(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
         raise ShapeError(
             "E208",
             f"`{layer.written}` must keep the number of values: {fmt(x)} holds {total}, "
-            f"{_target_text(target)} holds {rest}",
+            f"{fmt(target)} holds {rest}",
             help="make the sizes multiply to the same total, or put `-1` where one should be "
             "inferred",
             blame="arg:target_shape",
         )
     return Output(((x[0],) + target,), 0)
-
-
-def _target_text(target: tuple[int, ...]) -> str:
-    return "(" + ", ".join(map(str, target)) + ("," if len(target) == 1 else "") + ")"
 
 
 def _axes(layer: LayerLike, x: Shape) -> tuple[int, ...]:

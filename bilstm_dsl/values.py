@@ -9,12 +9,12 @@ The name tables mirror Keras 3's own registries (``keras/src/activations/__init_
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import ast
+from .shapes import fmt
 
 ACTIVATIONS = frozenset(
     """celu elu exponential gelu glu hard_shrink hard_sigmoid hard_silu hard_swish hard_tanh
@@ -54,6 +54,8 @@ class ArgError(Exception):
 
 def suggest(word: str, choices: object) -> str | None:
     """The closest known name to ``word``, for a did-you-mean."""
+    import difflib  # only a misspelling needs it; keep it off every check's start-up
+
     found = difflib.get_close_matches(word.lower(), sorted(choices), n=1, cutoff=0.6)  # type: ignore[arg-type]
     return found[0] if found else None
 
@@ -227,14 +229,10 @@ def _target_shape(arg: str, value: ast.Value) -> tuple[int, ...]:
     if any(d == 0 or d < -1 for d in dims) or dims.count(-1) > 1:
         raise ArgError(
             "E104",
-            f"`{arg}` holds positive sizes and at most one `-1` (inferred), got {value_text(dims)}",
+            f"`{arg}` holds positive sizes and at most one `-1` (inferred), got {fmt(dims)}",
             help=f"write e.g. `{arg}=(-1, 4)`",
         )
     return dims
-
-
-def value_text(dims: tuple[int, ...]) -> str:
-    return "(" + ", ".join(map(str, dims)) + ("," if len(dims) == 1 else "") + ")"
 
 
 INT = Type("integer", _int)
