@@ -887,7 +887,13 @@ class _Checker:
     def notes(self, layer: Layer, index: int, flow: _Flow) -> None:
         x = flow.shapes[0]
         for inner in _walk(layer):
-            if inner.keras_class == "Conv1D" and inner.get("data_format") == "channels_first":
+            # Measured on TensorFlow 2.21: the ungrouped NCHW kernel is GPU-only; grouped
+            # convolutions take another path that runs on a CPU.
+            if (
+                inner.keras_class == "Conv1D"
+                and inner.get("data_format") == "channels_first"
+                and inner.get("groups") == 1
+            ):
                 self.report(
                     "W503",
                     inner.span_of("data_format") or inner.call.span,

@@ -197,3 +197,36 @@ def test_normalization_axis_must_be_a_feature_axis():
 )
 def test_invalid(source, code):
     assert codes(source)[0] == code
+
+
+@pytest.mark.parametrize(
+    ("source", "where"),
+    [
+        ('input(20, 3, dtype="int32") -> dropout(0.2)', "dropout(0.2)"),
+        ('input(20, 3, dtype="int32") -> activation(softmax)', "activation(softmax)"),
+        ('input(6, dtype="int32") -> repeatvector(2) -> gaussiannoise(0.1)', "gaussiannoise(0.1)"),
+        (
+            'input(20, 3, dtype="int32") -> flatten() -> reshape((-1, 3)) -> conv1d(2, 2)',
+            "conv1d(2, 2)",
+        ),
+    ],
+)
+def test_integers_into_a_layer_without_an_integer_kernel(source, where):
+    d = first(source)
+    assert d.code == "E209" and text_at(source, d.span) == where
+
+
+def test_integers_are_fine_where_keras_computes_in_floats():
+    assert check('input(20, 3, dtype="int32") -> lstm(4, seq) -> dropout(0.2)').ok
+    assert check('input(20, 3, dtype="int32") -> activation(relu) -> dense(2) -> dropout(0.1)').ok
+
+
+def test_channels_first_convolution_warns_at_the_data_format():
+    source = "input(8, 20) -> conv1d(16, 3, data_format=channels_first)"
+    result = check(source)
+    assert [d.code for d in result.diagnostics] == ["W503"] and result.ok
+    assert text_at(source, result.diagnostics[0].span) == "data_format=channels_first"
+
+
+def test_grouped_channels_first_convolution_runs_on_a_cpu_so_no_warning():
+    assert codes("input(8, 20) -> conv1d(4, 3, groups=2, data_format=channels_first)") == []

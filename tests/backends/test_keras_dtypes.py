@@ -1,0 +1,56 @@
+"""The registry's integer-input table (LayerSpec.dtype, ACTIVATION_INT) against Keras:
+each layer is called on int32 data; it must fail exactly where the registry says "fail",
+and return integers exactly where it says "keep"."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bilstm_dsl.layers import ACTIVATION_INT, LAYERS
+from bilstm_dsl.values import ACTIVATIONS
+
+pytestmark = pytest.mark.keras
+
+# One plain instance per layer, with the input rank it takes.
+SAMPLES = {
+    "lstm": ("LSTM", (2,), 3), "gru": ("GRU", (2,), 3), "simplernn": ("SimpleRNN", (2,), 3),
+    "dense": ("Dense", (2,), 3), "dropout": ("Dropout", (0.5,), 3),
+    "embedding": ("Embedding", (10, 2), 2), "masking": ("Masking", (), 3),
+    "spatialdropout1d": ("SpatialDropout1D", (0.5,), 3),
+    "gaussiannoise": ("GaussianNoise", (0.5,), 3), "repeatvector": ("RepeatVector", (2,), 2),
+    "conv1d": ("Conv1D", (2, 2), 3), "maxpooling1d": ("MaxPooling1D", (2,), 3),
+    "averagepooling1d": ("AveragePooling1D", (2,), 3),
+    "globalmaxpooling1d": ("GlobalMaxPooling1D", (), 3),
+    "globalaveragepooling1d": ("GlobalAveragePooling1D", (), 3),
+    "flatten": ("Flatten", (), 3), "reshape": ("Reshape", ((-1,),), 3),
+    "layernormalization": ("LayerNormalization", (), 3),
+    "batchnormalization": ("BatchNormalization", (), 3),
+}  # fmt: skip
+
+
+def _outcome(keras, layer, rank: int) -> str:
+    data = np.ones((2, 6, 3) if rank == 3 else (2, 3), "int32")
+    try:
+        out = layer(data, training=True)
+    except Exception:  # noqa: BLE001 - a failure is the outcome being measured
+        return "fail"
+    return "keep" if "int" in str(out.dtype) else "float"
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_layer_integer_behaviour_matches_the_registry(name, keras):
+    cls, args, rank = SAMPLES[name]
+    outcome = _outcome(keras, getattr(keras.layers, cls)(*args), rank)
+    assert outcome == LAYERS[name].dtype, f"{name}: Keras {outcome}, registry {LAYERS[name].dtype}"
+
+
+def test_every_plain_layer_is_sampled():
+    wrappers_and_activation = {"bidirectional", "timedistributed", "activation"}
+    assert set(LAYERS) - wrappers_and_activation == set(SAMPLES)
+
+
+@pytest.mark.parametrize("function", sorted(ACTIVATIONS))
+def test_activation_integer_behaviour_matches_the_registry(function, keras):
+    outcome = _outcome(keras, keras.layers.Activation(function), 3)
+    assert outcome == ACTIVATION_INT.get(function, "fail"), function
