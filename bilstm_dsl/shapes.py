@@ -52,10 +52,26 @@ class ShapeError(Exception):
         self.min_rank = min_rank
 
 
+def tuple_text(parts: list[str] | tuple[str, ...]) -> str:
+    """The one tuple-literal formatter: ``(a, b)``, and ``(a,)`` for a single element, as
+    Python, Keras and `.arch` all write it."""
+    inner = ", ".join(parts)
+    return f"({inner},)" if len(parts) == 1 else f"({inner})"
+
+
 def fmt(shape: Shape) -> str:
     """A shape as Keras prints it: ``(None, 20, 64)``."""
-    inner = ", ".join("None" if d is None else str(d) for d in shape)
-    return f"({inner},)" if len(shape) == 1 else f"({inner})"
+    return tuple_text(["None" if d is None else str(d) for d in shape])
+
+
+def fmt_shapes(shapes: tuple[Shape, ...] | list[Shape], listed: bool = False) -> str:
+    """Several tensors' shapes: one shape alone; several space-separated as summary tables
+    show them, or as a list ``[(..), (..)]`` as assertions are written (``listed``)."""
+    if len(shapes) == 1:
+        return fmt(shapes[0])
+    if listed:
+        return "[" + ", ".join(fmt(s) for s in shapes) + "]"
+    return " ".join(fmt(s) for s in shapes)
 
 
 def single(layer: LayerLike, inputs: tuple[Shape, ...]) -> Shape:
