@@ -1,0 +1,398 @@
+"""Binding: each stage's call resolved against the registry into a `Layer`.
+
+Names are looked up (with a did-you-mean), short forms expanded (``bilstm(32, concat)`` is
+``bidirectional(lstm(32), merge_mode="concat")``), arguments matched Python-style
+(positionals in Keras's order, then keywords, bare flags for booleans), each value coerced
+and range-checked by its `values` type, and the rules Keras's constructors apply to
+arguments taken together are checked. Every problem is reported on the context; a stage
+that fails to bind resolves to None, and inference skips it.
+"""
+
+from __future__ import annotations
+
+from . import ast
+from . import values as v
+from .diagnostics import Span
+from .layers import ALIASES, INPUT, KNOWN_NAMES, LAYERS, LayerSpec
+from .model import Context, Layer
+
+
+def bind_stages(ctx: Context) -> Layer | None:
+    """Resolve every stage into ``ctx.layers``; return the input layer (None when the
+    chain does not start with a valid ``input(...)``)."""
+    input_layer = resolve_input(ctx)
+    for index, stage in enumerate(ctx.stages[1:], 1):
+        ctx.layers.append(resolve_stage(ctx, stage, index))
+    unique_names(ctx)
+    return input_layer
+
+
+def unique_names(ctx: Context) -> None:
+    """Keras refuses a model whose layers share a name."""
+    seen: dict[str, int] = {}
+    for index, layer in enumerate(ctx.layers):
+        name = layer.args.get("name") if layer is not None else None
+        if not name:
+            continue
+        if name in seen:
+            ctx.report(
+                "E104",
+                layer.spans["name"],
+                f"the layer name `{name}` is already used on line {ctx.line_of(seen[name])}",
+                help="give each layer its own name",
+                stage=index,
+            )
+        else:
+            seen[str(name)] = index
+
+
+# -- resolution: calls -> layers
+
+
+def resolve_input(ctx: Context) -> Layer | None:
+    call = ctx.stages[0].call
+    if call.name.lower() != "input":
+        ctx.report(
+            "E111",
+            call.name_span,
+            f"the chain starts with `{call.name}`, but a model starts with `input(...)`",
+            help="write the per-sample shape first, e.g. `input(20, 1) -> ...`",
+            stage=0,
+        )
+        ctx.layers.append(None)
+        return None
+    layer = Layer(INPUT, "input", call)
+    dims: list[ast.Arg] = []
+    rest: list[ast.Arg] = []
+    for arg in call.args:
+        (dims if arg.key is None else rest).append(arg)
+    ok = True
+    for arg in dims:
+        value = arg.value
+        if isinstance(value, ast.Word) and value.lower == "none":
+            continue
+        if not isinstance(value, ast.Int) or value.value <= 0:
+            ok = False
+            nested = isinstance(value, ast.Tuple)
+            ctx.report(
+                "E104",
+                arg.span,
+                f"input dims are positive integers or `none`, got `{ctx.text(arg.span)}`",
+                help="write the dims without the extra brackets, e.g. `input(20, 1)`, or "
+                "`input(shape=(20, 1))`"
+                if nested
+                else "write the per-sample shape without the batch, e.g. `input(20, 1)`",
+                stage=0,
+            )
+    ok = bind(ctx, layer, rest, 0, provided=("shape",)) and ok
+    if dims and "shape" in layer.args:
+        ok = False
+        ctx.report(
+            "E105",
+            layer.spans["shape"],
+            "the input shape is given twice, as dims and as `shape=`",
+            help="keep one of them",
+            stage=0,
+        )
+    elif dims and ok:
+        layer.args["shape"] = tuple(
+            None if isinstance(a.value, ast.Word) else a.value.value  # type: ignore[union-attr]
+            for a in dims
+        )
+        layer.spans["shape"] = dims[0].span.cover(dims[-1].span)
+    elif "shape" not in layer.args and ok:
+        ok = False
+        ctx.report(
+            "E107",
+            call.span,
+            "`input` needs the per-sample shape",
+            help="write e.g. `input(20, 1)` for 20 steps of 1 feature",
+            stage=0,
+        )
+    ctx.layers.append(layer if ok else None)
+    return layer if ok else None
+
+
+def resolve_stage(ctx: Context, stage: ast.Stage, index: int) -> Layer | None:
+    call = stage.call
+    if call.name.lower() == "input":
+        ctx.report(
+            "E111",
+            call.name_span,
+            "`input` can only start the chain",
+            help="a model has one input; remove this stage",
+            stage=index,
+        )
+        return None
+    return resolve(ctx, call, index)
+
+
+def resolve(ctx: Context, call: ast.Call, index: int) -> Layer | None:
+    name = call.name.lower()
+    alias = ALIASES.get(name)
+    if alias is not None and alias.inner is not None:
+        return resolve_bidirectional_sugar(ctx, call, alias.inner, index)
+    spec = LAYERS.get(alias.wrapper if alias else name)
+    if spec is None:
+        close = v.suggest(name, KNOWN_NAMES - {"input"})
+        ctx.report(
+            "E101",
+            call.name_span,
+            f"unknown layer `{call.name}`",
+            help=f"did you mean `{close}`?" if close else "see the layer list in docs/language.md",
+            stage=index,
+        )
+        return None
+    layer = Layer(spec, call.name, call)
+    ok = bind(ctx, layer, call.args, index)
+    return validate(ctx, layer, index) if ok else None
+
+
+def resolve_bidirectional_sugar(
+    ctx: Context, call: ast.Call, inner_name: str, index: int
+) -> Layer | None:
+    """``bilstm(32, concat, seq)``: the merge mode (a bare word or ``merge_mode=``),
+    ``name`` and ``trainable`` go to the wrapper; everything else to the inner layer."""
+    wrapper_spec = LAYERS["bidirectional"]
+    outer: list[ast.Arg] = []
+    inner_args: list[ast.Arg] = []
+    for arg in call.args:
+        value = arg.value
+        is_mode = (
+            arg.key is None
+            and isinstance(value, ast.Word)
+            and value.lower in v.MERGE_MODES + ("none",)
+        )
+        if is_mode or (arg.key and arg.key.lower() in ("merge_mode", "name", "trainable")):
+            outer.append(ast.Arg(arg.key or "merge_mode", arg.key_span, value, arg.span))
+        else:
+            inner_args.append(arg)
+    inner = Layer(LAYERS[inner_name], call.name, call)
+    layer = Layer(wrapper_spec, call.name, call, inner=inner)
+    ok = bind(ctx, inner, inner_args, index)
+    ok = bind(ctx, layer, outer, index, provided=("layer",)) and ok
+    if not ok:
+        return None
+    layer.args["layer"] = inner
+    return validate(ctx, layer, index)
+
+
+def bind(
+    ctx: Context,
+    layer: Layer,
+    args: list[ast.Arg] | tuple[ast.Arg, ...],
+    index: int,
+    provided: tuple[str, ...] = (),
+) -> bool:
+    """Match ``args`` to the layer's parameters, Python-style: positionals in Keras's
+    order, then keywords; bare flags set booleans."""
+    spec, ok = layer.spec, True
+    flags = spec.flags
+    position = 0
+    keyword_seen = False
+    for arg in args:
+        if arg.key is None:
+            value = arg.value
+            if type(value) is ast.Word and (flag := flags.get(value.value.lower())):
+                if flag in layer.args:
+                    ok = assign(ctx, layer, flag, value, arg.span, index) and False
+                else:
+                    layer.args[flag] = True
+                    layer.spans[flag] = arg.span
+                continue
+            if keyword_seen:
+                ok = False
+                ctx.report(
+                    "E108",
+                    arg.span,
+                    "a positional argument follows a keyword argument",
+                    help="give it by name, or move it before the keyword arguments",
+                    stage=index,
+                )
+                continue
+            if position >= len(spec.positional):
+                ok = False
+                taken = ", ".join(f"`{p}`" for p in spec.positional) or "none"
+                ctx.report(
+                    "E106",
+                    arg.span,
+                    f"`{layer.written}` takes at most {len(spec.positional)} positional "
+                    f"arguments ({taken}), this is one more",
+                    help=flag_help(ctx, spec, value) or "give it by name: `name=value`",
+                    stage=index,
+                )
+                continue
+            name = spec.positional[position]
+            position += 1
+            ok = assign(ctx, layer, name, value, arg.span, index) and ok
+        else:
+            keyword_seen = True
+            key = arg.key
+            if key not in spec.by_name and key.lower() in spec.by_name:
+                key = key.lower()
+            if key not in spec.by_name:
+                ok = False
+                close = v.suggest(key, spec.by_name)
+                ctx.report(
+                    "E102",
+                    arg.key_span or arg.span,
+                    f"`{layer.written}` has no argument `{key}`",
+                    help=f"did you mean `{close}`?"
+                    if close
+                    else f"`{spec.keras_class}` takes "
+                    + ", ".join(f"`{p.name}`" for p in spec.params),
+                    stage=index,
+                )
+                continue
+            ok = assign(ctx, layer, key, arg.value, arg.span, index) and ok
+    for param in spec.required:
+        missing = param.name not in layer.args and param.name not in provided
+        if missing and ok:
+            ok = False
+            ctx.report(
+                "E107",
+                layer.call.span,
+                f"`{layer.written}` needs `{param.name}`",
+                help=f"write e.g. `{layer.written}({_example(param)})`",
+                stage=index,
+            )
+    return ok
+
+
+def flag_help(ctx: Context, spec: LayerSpec, value: ast.Value) -> str | None:
+    if isinstance(value, ast.Word) and spec.flags:
+        close = v.suggest(value.lower, spec.flags)
+        if close:
+            return f"did you mean the flag `{close}`?"
+    return None
+
+
+def assign(ctx: Context, layer: Layer, name: str, value: ast.Value, span: Span, index: int) -> bool:
+    if name in layer.args:
+        ctx.report(
+            "E105",
+            span,
+            f"`{name}` is given twice",
+            help=f"keep one value for `{name}`",
+            stage=index,
+        )
+        return False
+    param = layer.spec.by_name[name]
+    try:
+        coerced = param.type(name, value)
+    except v.ArgError as error:
+        ctx.report(
+            error.code,
+            value.span if hasattr(value, "span") else span,
+            error.message,
+            error.help,
+            index,
+        )
+        return False
+    if param.check is not None:
+        reason = param.check(name, coerced)
+        if reason:
+            ctx.report(
+                "E104",
+                value.span,
+                f"invalid value for `{name}`: {reason}",
+                help=_value_help(name),
+                stage=index,
+            )
+            return False
+    if isinstance(coerced, ast.Call):
+        inner = resolve(ctx, coerced, index)
+        if inner is None:
+            return False
+        if name == "backward_layer":
+            layer.backward = inner
+        else:
+            layer.inner = inner
+        coerced = inner
+    layer.args[name] = coerced
+    layer.spans[name] = span
+    return True
+
+
+def validate(ctx: Context, layer: Layer, index: int) -> Layer | None:
+    """Rules about a layer's arguments taken together (Keras's ``__init__`` checks)."""
+    if layer.keras_class != "Bidirectional":
+        return layer
+    ok = True
+    for role, wrapped in (("layer", layer.inner), ("backward_layer", layer.backward)):
+        if wrapped is None:
+            continue
+        if wrapped.spec.family != "recurrent":
+            ok = False
+            fix = f"td({ctx.text(wrapped.call.span)})"
+            ctx.report(
+                "E112",
+                wrapped.call.span,
+                f"`bidirectional` wraps a recurrent layer (lstm, gru, simplernn), "
+                f"not `{wrapped.written}`",
+                help=f"to apply `{wrapped.written}` to every step, write `{fix}`",
+                stage=index,
+            )
+        elif role == "layer" and wrapped.get("go_backwards"):
+            ok = False
+            ctx.report(
+                "E113",
+                wrapped.spans.get("go_backwards", wrapped.call.span),
+                "`go_backwards=true` inside `bidirectional`: Keras 3 rejects it, the "
+                "wrapper already runs a backward copy",
+                help="remove `go_backwards`",
+                stage=index,
+            )
+    back = layer.backward
+    if ok and back is not None and layer.inner is not None:
+        if not back.get("go_backwards"):
+            ok = False
+            ctx.report(
+                "E113",
+                back.call.span,
+                "the `backward_layer` of `bidirectional` must read the sequence backwards",
+                help="add `go_backwards=true` to the backward layer",
+                stage=index,
+            )
+        else:
+            for arg in ("return_sequences", "return_state"):
+                if bool(back.get(arg)) != bool(layer.inner.get(arg)):
+                    ok = False
+                    ctx.report(
+                        "E104",
+                        back.call.span,
+                        f"the forward and backward layers of `bidirectional` disagree on `{arg}`",
+                        help=f"give both layers the same `{arg}`",
+                        stage=index,
+                    )
+            if layer.get("merge_mode") in ("sum", "mul", "ave") and back.get(
+                "units"
+            ) != layer.inner.get("units"):
+                ok = False
+                ctx.report(
+                    "E104",
+                    back.call.span,
+                    f"`merge_mode={layer.get('merge_mode')}` combines both directions per "
+                    "element, so both need the same `units`",
+                    help="give both layers the same `units`, or use `concat`",
+                    stage=index,
+                )
+    return layer if ok else None
+
+
+def _example(param) -> str:  # noqa: ANN001
+    return {"units": "32", "rate": "0.2", "activation": "relu", "layer": "lstm(32)"}.get(
+        param.name, f"{param.name}=..."
+    )
+
+
+def _value_help(name: str) -> str | None:
+    if name in ("rate", "dropout", "recurrent_dropout"):
+        return (
+            f"write a fraction such as `{name}=0.2`"
+            if name != "rate"
+            else "write e.g. `dropout(0.2)`"
+        )
+    if name in ("units", "batch_size"):
+        return f"write a positive size such as `{name}=32`"
+    return None

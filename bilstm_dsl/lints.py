@@ -1,0 +1,133 @@
+"""Lints: warnings and notes about models Keras builds but that surprise at run time.
+
+Each lint is one function. Stage lints (`STAGE_LINTS`) look at one stage that inferred,
+with the flow coming into it; model lints (`MODEL_LINTS`) look at the whole bound chain
+once. To add a lint: write the function, add it to its table, add its code to the catalogue
+in `diagnostics.py` with an example, and a test on its code and span.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .model import NOTE, WARNING, Context, Layer, walk
+from .shapes import fmt
+
+if TYPE_CHECKING:
+    from .infer import Flow
+
+
+def conv_channels_first(ctx: Context, layer: Layer, index: int, flow: Flow) -> None:
+    """W503: an ungrouped channels_first Conv1D. Measured on TensorFlow 2.21: the ungrouped
+    NCHW kernel is GPU-only; grouped convolutions take another path that runs on a CPU."""
+    for inner in walk(layer):
+        if (
+            inner.keras_class == "Conv1D"
+            and inner.get("data_format") == "channels_first"
+            and inner.get("groups") == 1
+        ):
+            ctx.report(
+                "W503",
+                inner.span_of("data_format") or inner.call.span,
+                "TensorFlow has no CPU kernel for `channels_first` convolutions: the model "
+                "builds, and runs on a GPU, but fails when called on a CPU",
+                help="keep `channels_last` (the default) unless the model only ever runs on a GPU",
+                stage=index,
+                severity=WARNING,
+            )
+
+
+def embedding_floats(ctx: Context, layer: Layer, index: int, flow: Flow) -> None:
+    """W502: an embedding fed floats, which Keras casts to int without a word."""
+    if layer.keras_class == "Embedding" and not flow.dtype.startswith(("int", "uint")):
+        ctx.report(
+            "W502",
+            ctx.stages[index].call.span,
+            f"`{layer.written}` looks up integer token ids, but its input is "
+            f"{flow.dtype}: Keras casts the values to int without a word",
+            help='declare the input as integers, e.g. `input(200, dtype="int32")`',
+            stage=index,
+            severity=WARNING,
+        )
+
+
+def dense_on_sequence(ctx: Context, layer: Layer, index: int, flow: Flow) -> None:
+    """N401: `dense` on a sequence applies to every time step."""
+    x = flow.shapes[0]
+    if layer.keras_class == "Dense" and len(flow.shapes) == 1 and len(x) >= 3:
+        steps = "every time step" if x[1] is None else f"each of the {x[1]} time steps"
+        ctx.report(
+            "N401",
+            ctx.stages[index].call.span,
+            f"`{layer.written}` applies to {steps} of its {fmt(x)} input",
+            help=f"that is `td({ctx.call_text(index)})`; for one output per "
+            "sequence, drop `seq` from the layer before",
+            stage=index,
+            severity=NOTE,
+        )
+
+
+def masked_cudnn(ctx: Context, layer: Layer, index: int, flow: Flow) -> None:
+    """N402: a mask reaching an LSTM/GRU that could take the cuDNN kernel (once per spec:
+    the advice is the same everywhere)."""
+    masked = flow.masked_at
+    if masked is None or layer.spec.mask != "recurrent" or "N402" in ctx.once:
+        return
+    inner = layer.inner if layer.keras_class == "Bidirectional" else layer
+    assert inner is not None
+    if inner.spec.cudnn and inner.get("use_cudnn") is not False:
+        ctx.once.add("N402")
+        ctx.report(
+            "N402",
+            ctx.stages[index].call.span,
+            f"`{layer.written}` receives a mask (from line {ctx.line_of(masked)}): on a GPU "
+            "Keras uses the cuDNN kernel only if every sequence in the batch is "
+            "right-padded; left padding, the default of `keras.utils.pad_sequences`, takes "
+            "the slower path",
+            help='pad with `pad_sequences(..., padding="post")` to keep the fast path',
+            stage=index,
+            severity=NOTE,
+        )
+
+
+STAGE_LINTS = (conv_channels_first, embedding_floats, dense_on_sequence, masked_cudnn)
+
+
+# What keeps LSTM/GRU off cuDNN (keras/src/backend/tensorflow/rnn.py, ``cudnn_ok``, and the
+# ``recurrent_dropout`` test in lstm.py/gru.py ``call``): argument -> (breaks it?, wording).
+_CUDNN_BREAKERS = {
+    "activation": (lambda v: v != "tanh", "an activation other than `tanh`"),
+    "recurrent_activation": (
+        lambda v: v != "sigmoid",
+        "a recurrent activation other than `sigmoid`",
+    ),
+    "recurrent_dropout": (bool, "`recurrent_dropout`"),
+    "unroll": (bool, "`unroll=true`"),
+    "use_bias": (lambda v: not v, "`use_bias=false`"),
+    "reset_after": (lambda v: not v, "`reset_after=false`"),
+}
+
+
+def cudnn_breakers(ctx: Context) -> None:
+    """W301: an LSTM/GRU argument that rules out the cuDNN kernel on a GPU."""
+    for index, top in enumerate(ctx.layers):
+        for layer in walk(top):
+            if not layer.spec.cudnn or layer.get("use_cudnn") is False:
+                continue
+            written = layer.args
+            for arg in _CUDNN_BREAKERS.keys() & written.keys():
+                breaks, what = _CUDNN_BREAKERS[arg]
+                if breaks(written[arg]):
+                    ctx.report(
+                        "W301",
+                        layer.spans[arg],
+                        f"{what} takes `{layer.written}` off the cuDNN kernel; on a GPU it "
+                        "runs the generic implementation, several times slower",
+                        help="keep Keras's default for the fast path, or add "
+                        "`use_cudnn=false` to say the slow path is intended",
+                        stage=index,
+                        severity=WARNING,
+                    )
+
+
+MODEL_LINTS = (cudnn_breakers,)

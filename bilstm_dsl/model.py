@@ -1,0 +1,187 @@
+"""The checked model: what the checker hands to every consumer (CLI, backends, draw, LSP).
+
+`Layer` is a call resolved against the registry, `StageInfo` one checked stage, and
+`CheckResult` the whole answer: diagnostics, and the stages when the spec checked clean.
+`Context` is the working state the checker's passes (bind, infer, explain, lints) share
+while they run: the source, the stages, the resolved layers and the diagnostics collected.
+Nothing here checks anything; it only holds and reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import ast
+from .diagnostics import Diagnostic, Severity, Span
+from .layers import LayerSpec
+from .shapes import Shape
+
+ERROR, WARNING, NOTE = Severity.ERROR, Severity.WARNING, Severity.NOTE
+
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+"""Largest spec accepted (E011), in bytes of UTF-8: real specs are a few hundred bytes, and
+a bound keeps a stray multi-megabyte file from costing seconds and hundreds of megabytes."""
+
+
+class Layer:
+    """A call resolved against the registry: the Keras class and the arguments the user
+    gave, coerced to Python values. Defaults are not stored, so the backend can emit only
+    what was written."""
+
+    __slots__ = ("spec", "written", "call", "args", "spans", "inner", "backward")
+
+    def __init__(self, spec: LayerSpec, written: str, call: ast.Call, inner: Layer | None = None):
+        self.spec = spec
+        self.written = written
+        self.call = call
+        self.args: dict[str, object] = {}
+        self.spans: dict[str, Span] = {}
+        self.inner = inner
+        self.backward: Layer | None = None
+
+    def get(self, name: str) -> object:
+        """The value of ``name``, Keras's default when not written; None for an argument
+        this layer does not have."""
+        args = self.args
+        return args[name] if name in args else self.spec.defaults.get(name)
+
+    @property
+    def keras_class(self) -> str:
+        return self.spec.keras_class
+
+    def span_of(self, name: str) -> Span | None:
+        """Where argument ``name`` was written, here or in a wrapped layer."""
+        for layer in (self, self.inner, self.backward):
+            if layer is not None and name in layer.spans:
+                return layer.spans[name]
+        return None
+
+
+def walk(layer: Layer | None):  # noqa: ANN201
+    """``layer`` and every layer it wraps (inner, backward), outermost first."""
+    while layer is not None:
+        yield layer
+        if layer.backward is not None:
+            yield layer.backward
+        layer = layer.inner
+
+
+@dataclass(slots=True)
+class StageInfo:
+    """One checked stage: what Keras will build there and what comes out."""
+
+    index: int
+    name: str
+    layer: Layer
+    shapes: tuple[Shape, ...]
+    trainable: int
+    non_trainable: int
+    span: Span
+
+    @property
+    def params(self) -> int:
+        return self.trainable + self.non_trainable
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The checker's answer for one spec, whatever the text."""
+
+    source: str
+    path: str
+    diagnostics: tuple[Diagnostic, ...]
+    input: Layer | None
+    stages: tuple[StageInfo, ...]
+    """The layers after the input, when the whole chain checked without error."""
+    inferred: tuple[StageInfo, ...] = ()
+    """Every stage inferred, kept even when there are errors (an editor's hover)."""
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.is_error for d in self.diagnostics)
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.is_error)
+
+    @property
+    def input_shape(self) -> Shape:
+        assert self.input is not None
+        return (self.input.get("batch_size"),) + tuple(self.input.get("shape"))  # type: ignore[arg-type]
+
+    @property
+    def summary(self) -> dict[str, object] | None:
+        """The `summary --format json` object, or None when the spec has errors."""
+        if not self.ok or self.input is None:
+            return None
+        layers = [
+            {
+                "name": s.name,
+                "type": s.layer.keras_class,
+                "output_shape": _jsonable(s.shapes),
+                "params": s.params,
+            }
+            for s in self.stages
+        ]
+        trainable = sum(s.trainable for s in self.stages)
+        non_trainable = sum(s.non_trainable for s in self.stages)
+        last = self.stages[-1].shapes if self.stages else (self.input_shape,)
+        return {
+            "layers": layers,
+            "output_shape": _jsonable(last),
+            "total_params": trainable + non_trainable,
+            "trainable_params": trainable,
+            "non_trainable_params": non_trainable,
+        }
+
+
+def _jsonable(shapes: tuple[Shape, ...]) -> list:
+    if len(shapes) == 1:
+        return list(shapes[0])
+    return [list(s) for s in shapes]
+
+
+DTYPE_BYTES = {"float16": 2, "bfloat16": 2, "float32": 4, "float64": 8}
+
+
+def weights_bytes(stages: tuple[StageInfo, ...] | list[StageInfo], dtype: str = "float32") -> int:
+    """Bytes the model's weights take in memory: every parameter (trainable or not) as one
+    value of ``dtype`` (Keras's default float32: 4 bytes)."""
+    return sum(s.params for s in stages) * DTYPE_BYTES.get(dtype, 4)
+
+
+class Context:
+    """The checker's working state, shared by its passes: the source and its stages, the
+    layer resolved for each stage (None where resolution failed), and the diagnostics."""
+
+    __slots__ = ("source", "path", "stages", "layers", "diags", "once")
+
+    def __init__(self, source: str, path: str, stages: list[ast.Stage]) -> None:
+        self.source = source
+        self.path = path
+        self.stages = stages
+        self.layers: list[Layer | None] = []
+        self.diags: list[Diagnostic] = []
+        self.once: set[str] = set()
+        """Codes reported once per spec, already reported."""
+
+    def report(
+        self,
+        code: str,
+        span: Span,
+        message: str,
+        help: str | None = None,
+        stage: int | None = None,
+        severity: Severity = ERROR,
+    ) -> None:
+        self.diags.append(Diagnostic(code, severity, span, message, help, stage))
+
+    def line_of(self, stage: int) -> int:
+        return self.stages[stage].call.span.line
+
+    def text(self, span: Span) -> str:
+        return self.source[span.start : span.end]
+
+    def call_text(self, stage: int) -> str:
+        """The source text of stage ``stage``'s call."""
+        return self.text(self.stages[stage].call.span)
