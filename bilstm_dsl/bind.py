@@ -23,27 +23,78 @@ def bind_stages(ctx: Context) -> Layer | None:
     input_layer = resolve_input(ctx)
     for index, stage in enumerate(ctx.stages[1:], 1):
         ctx.layers.append(resolve_stage(ctx, stage, index))
-    unique_names(ctx)
+    name_layers(ctx)
     return input_layer
 
 
-def unique_names(ctx: Context) -> None:
-    """Keras refuses a model whose layers share a name."""
-    seen: dict[str, int] = {}
-    for index, layer in enumerate(ctx.layers):
-        name = layer.args.get("name") if layer is not None else None
-        if not name:
+def construction_order(layer: Layer):  # noqa: ANN201
+    """``layer`` and the layers it wraps in the order Python makes them when the Keras code
+    is written out: arguments first (``Bidirectional(LSTM(8), backward_layer=LSTM(...))``
+    makes the forward LSTM, the backward one, then the wrapper)."""
+    for child in (layer.inner, layer.backward):
+        if child is not None:
+            yield from construction_order(child)
+    yield layer
+
+
+def name_layers(ctx: Context) -> None:
+    """Name every stage as Keras does, into ``ctx.names``, and report E118 where two share a
+    name, which Keras refuses.
+
+    Keras names an unnamed layer from a counter per class (``lstm``, ``lstm_1``, ...;
+    ``keras/src/utils/naming.py``, ``auto_name``), counting every layer made, wrapped ones
+    included (the `lstm` inside `bidirectional(lstm(8))` takes ``lstm``), and never skipping
+    a name a user gave: ``lstm(8, name="lstm") -> lstm(8)`` names both ``lstm``."""
+    counts: dict[str, int] = {}
+    names = ctx.names
+    first: dict[str, int] = {}
+    for index, top in enumerate(ctx.layers):
+        if top is None:
             continue
-        if name in seen:
-            ctx.report(
-                "E104",
-                layer.spans["name"],
-                f"the layer name `{name}` is already used on line {ctx.line_of(seen[name])}",
-                help="give each layer its own name",
-                stage=index,
-            )
+        for layer in construction_order(top):
+            given = layer.args.get("name")
+            if given:
+                name = str(given)
+            else:
+                base = layer.spec.snake_name
+                count = counts.get(base, 0)
+                counts[base] = count + 1
+                name = base if count == 0 else f"{base}_{count}"
+            if layer is top:
+                names[index] = name
+        name = names[index]
+        if name in first:
+            _duplicate(ctx, name, first[name], index)
         else:
-            seen[str(name)] = index
+            first[name] = index
+
+
+def _duplicate(ctx: Context, name: str, earlier: int, index: int) -> None:
+    here, there = ctx.layers[index], ctx.layers[earlier]
+    assert here is not None and there is not None
+    if here.args.get("name") and there.args.get("name"):
+        ctx.report(
+            "E118",
+            here.spans["name"],
+            f"the layer name `{name}` is already used on line {ctx.line_of(earlier)}",
+            help="give each layer its own name",
+            stage=index,
+        )
+        return
+    # One of the two is named by Keras: blame the name the user chose.
+    given, auto = (index, earlier) if here.args.get("name") else (earlier, index)
+    chosen, unnamed = ctx.layers[given], ctx.layers[auto]
+    assert chosen is not None and unnamed is not None
+    ctx.report(
+        "E118",
+        chosen.spans["name"],
+        f"the layer name `{name}` is also the name Keras gives the unnamed "
+        f"`{ctx.call_text(auto)}` on line {ctx.line_of(auto)}",
+        help="choose another name: Keras names unnamed layers "
+        f"`{unnamed.spec.snake_name}`, `{unnamed.spec.snake_name}_1`, ... in the order they "
+        "are made",
+        stage=given,
+    )
 
 
 # -- resolution: calls -> layers
@@ -355,26 +406,40 @@ def validate(ctx: Context, layer: Layer, index: int) -> Layer | None:
                 stage=index,
             )
         else:
-            for arg in ("return_sequences", "return_state"):
+            # Keras's `_verify_layer_config` (keras/src/layers/rnn/bidirectional.py).
+            for arg in ("stateful", "return_sequences", "return_state"):
                 if bool(back.get(arg)) != bool(layer.inner.get(arg)):
                     ok = False
                     ctx.report(
-                        "E104",
+                        "E119",
                         back.call.span,
                         f"the forward and backward layers of `bidirectional` disagree on `{arg}`",
                         help=f"give both layers the same `{arg}`",
                         stage=index,
                     )
-            if layer.get("merge_mode") in ("sum", "mul", "ave") and back.get(
-                "units"
-            ) != layer.inner.get("units"):
+            forward_units, backward_units = layer.inner.get("units"), back.get("units")
+            if forward_units != backward_units:
                 ok = False
+                mode = layer.get("merge_mode")
+                if mode in ("sum", "mul", "ave"):
+                    message = (
+                        f"`merge_mode={mode}` combines both directions per element, so both "
+                        "need the same `units`"
+                    )
+                else:
+                    # `compute_output_shape` reads the forward layer alone: the model
+                    # declares one width and computes another, and fails when called.
+                    message = (
+                        f"the backward layer has {backward_units} units and the forward "
+                        f"layer {forward_units}: Keras takes the output shape of "
+                        "`bidirectional` from the forward layer alone, so the model builds "
+                        "but fails when called"
+                    )
                 ctx.report(
-                    "E104",
+                    "E119",
                     back.call.span,
-                    f"`merge_mode={layer.get('merge_mode')}` combines both directions per "
-                    "element, so both need the same `units`",
-                    help="give both layers the same `units`, or use `concat`",
+                    message,
+                    help="give both layers the same `units`",
                     stage=index,
                 )
     return layer if ok else None
@@ -395,4 +460,6 @@ def _value_help(name: str) -> str | None:
         )
     if name in ("units", "batch_size"):
         return f"write a positive size such as `{name}=32`"
+    if name == "seed":
+        return "write a seed such as `seed=42`"
     return None

@@ -29,8 +29,11 @@ def check(source: str, path: str = "<string>") -> CheckResult:
     The cyclic garbage collector is paused meanwhile: a check builds only acyclic data
     (reference counting frees all of it), and on a 20,000-stage chain the collector's
     repeated passes over the growing tree made checking time grow faster than linearly."""
-    if len(source) > MAX_SOURCE_BYTES:
-        return _too_large(len(source.encode("utf-8", "surrogatepass")), "", path)
+    # The limit is in UTF-8 bytes, as the CLI reads files: a character is 1 to 4 of them.
+    if len(source) * 4 > MAX_SOURCE_BYTES:
+        size = len(source.encode("utf-8", "surrogatepass"))
+        if size > MAX_SOURCE_BYTES:
+            return _too_large(size, "", path)
     paused = gc.isenabled()
     gc.disable()
     try:
@@ -90,10 +93,10 @@ def _run(source: str, path: str) -> CheckResult:
         return _result(ctx, None, ())
     ctx = Context(source, path, list(parsed.chain.stages))
     input_layer = bind_stages(ctx)
-    infos = infer(ctx, input_layer)
+    infos = tuple(infer(ctx, input_layer))
     for lint in MODEL_LINTS:
-        lint(ctx)
-    return _result(ctx, input_layer, tuple(infos))
+        lint(ctx, infos)
+    return _result(ctx, input_layer, infos)
 
 
 def _result(ctx: Context, input_layer: Layer | None, infos: tuple[StageInfo, ...]) -> CheckResult:

@@ -165,6 +165,16 @@ def _entries(*rows: tuple[str, Severity, str, str | Callable[[], str]]) -> dict[
 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.NOTE
 
+FAMILIES = (
+    ("E0", "The text itself"),
+    ("E1", "Names and arguments"),
+    ("E2", "Shapes"),
+    ("W3", "Performance"),
+    ("N4", "Notes"),
+    ("W5", "Where Keras silently surprises"),
+)
+"""Code prefix -> family, in the order the docs list them."""
+
 CATALOGUE: dict[str, CodeInfo] = _entries(
     # -- the text itself
     ("E001", E, "unexpected character", "input(20, 1) -> lstm(32) $"),
@@ -242,6 +252,42 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
         "unknown name for an initializer, regularizer, constraint or dtype",
         'input(20, 1) -> lstm(8, kernel_initializer="glorot")',
     ),
+    (
+        "E118",
+        E,
+        "a layer name used twice",
+        'input(20, 1) -> lstm(8, seq, name="enc") -> lstm(4, name="enc")',
+    ),
+    (
+        "E119",
+        E,
+        "the forward and backward layers of `bidirectional` disagree",
+        "input(20, 1) -> bidirectional(lstm(8), backward_layer=lstm(4, go_backwards=true))",
+    ),
+    (
+        "E120",
+        E,
+        "`strides` > 1 together with `dilation_rate` > 1",
+        "input(20, 3) -> conv1d(8, 3, strides=2, dilation_rate=2)",
+    ),
+    (
+        "E121",
+        E,
+        "`groups` does not divide the filters or the input channels",
+        "input(20, 4) -> conv1d(6, 3, groups=4)",
+    ),
+    (
+        "E122",
+        E,
+        "an activation Keras knows by name but cannot run as a layer's `activation`",
+        "input(20, 1) -> lstm(8) -> dense(4, activation=glu)",
+    ),
+    (
+        "E123",
+        E,
+        "`use_cudnn=true` with a setting that rules out the cuDNN kernel",
+        "input(20, 1) -> lstm(8, activation=relu, use_cudnn=true)",
+    ),
     # -- shapes
     (
         "E201",
@@ -274,8 +320,20 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
     (
         "E209",
         E,
-        "integer values into a layer that has no integer kernel",
+        "integer, boolean or string values into a layer that has no kernel for them",
         'input(20, 3, dtype="int32") -> dropout(0.2)',
+    ),
+    (
+        "E210",
+        E,
+        "an `axis` that is not a feature axis of the input",
+        "input(20, 3) -> layernormalization(axis=0)",
+    ),
+    (
+        "E211",
+        E,
+        "a `noise_shape` that does not broadcast against the input",
+        "input(20, 3) -> dropout(0.5, noise_shape=(none, 4, 1))",
     ),
     # -- performance
     (
@@ -283,6 +341,12 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
         W,
         "an LSTM/GRU setting that rules out the cuDNN kernel on a GPU",
         "input(20, 1) -> lstm(32, activation=relu)",
+    ),
+    (
+        "W302",
+        W,
+        "`use_cudnn=true`: the model runs only on a GPU with cuDNN",
+        "input(20, 1) -> lstm(8, use_cudnn=true)",
     ),
     # -- notes
     (
@@ -315,6 +379,12 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
         W,
         "a channels_first convolution, which TensorFlow cannot run on a CPU",
         "input(8, 20) -> conv1d(16, 3, data_format=channels_first)",
+    ),
+    (
+        "W504",
+        W,
+        "weights larger than this machine's memory",
+        "input(20, 1) -> lstm(1000000000)",
     ),
 )
 

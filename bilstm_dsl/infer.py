@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from . import ast
 from .explain import shape_error
-from .layers import ACTIVATION_INT
+from .layers import ACTIVATION_BOOL, ACTIVATION_INT
 from .lints import STAGE_LINTS
 from .model import WARNING, Context, Layer, StageInfo
 from .shapes import Output, Shape, ShapeError, fmt_shapes
@@ -38,7 +38,7 @@ class Flow:
 
 def infer(ctx: Context, input_layer: Layer | None) -> list[StageInfo]:
     infos: list[StageInfo] = []
-    names = Namer(ctx.layers)
+    names = ctx.names
     if input_layer is None:
         return infos
     start: Shape = (input_layer.get("batch_size"),) + tuple(input_layer.get("shape"))  # type: ignore[arg-type]
@@ -49,16 +49,8 @@ def infer(ctx: Context, input_layer: Layer | None) -> list[StageInfo]:
         if layer is None or flow is None:
             flow = None
             continue
-        if int_dtype_mode(layer) == "fail" and flow.dtype.startswith(("int", "uint", "bool")):
-            ctx.report(
-                "E209",
-                ctx.stages[index].call.span,
-                f"`{layer.written}` receives {flow.dtype} values: Keras builds it, but "
-                "it fails when called (there is no integer kernel for it)",
-                help="token ids go through `embedding(...)` first; numbers through "
-                'a float input, e.g. `input(20, 3, dtype="float32")`',
-                stage=index,
-            )
+        if dtype_mode(layer, flow.dtype) == "fail":
+            _no_kernel(ctx, layer, index, flow.dtype)
             flow = None
             continue
         try:
@@ -76,7 +68,7 @@ def infer(ctx: Context, input_layer: Layer | None) -> list[StageInfo]:
         infos.append(
             StageInfo(
                 index,
-                names.name(index),
+                names[index],
                 layer,
                 out.shapes,
                 trainable,
@@ -86,6 +78,32 @@ def infer(ctx: Context, input_layer: Layer | None) -> list[StageInfo]:
         )
         check_assertion(ctx, index, out.shapes)
     return infos
+
+
+_KIND = {"bool": "boolean", "string": "string"}
+
+
+def _no_kernel(ctx: Context, layer: Layer, index: int, dtype: str) -> None:
+    """E209: Keras builds a layer on a dtype it has no kernel for; the call fails."""
+    if dtype == "string":
+        help = (
+            "turn text into token ids before it reaches this layer (e.g. "
+            "`keras.layers.TextVectorization` in the data pipeline), and declare the input "
+            'as integers: `input(200, dtype="int32")`'
+        )
+    else:
+        help = (
+            "token ids go through `embedding(...)` first; numbers through "
+            'a float input, e.g. `input(20, 3, dtype="float32")`'
+        )
+    ctx.report(
+        "E209",
+        ctx.stages[index].call.span,
+        f"`{layer.written}` receives {dtype} values: Keras builds it, but "
+        f"it fails when called (there is no {_KIND.get(dtype, 'integer')} kernel for it)",
+        help=help,
+        stage=index,
+    )
 
 
 def next_flow(ctx: Context, flow: Flow, out: Output, index: int) -> Flow:
@@ -101,7 +119,7 @@ def next_flow(ctx: Context, flow: Flow, out: Output, index: int) -> Flow:
         collapsed,
         index if len(out.shapes) > 1 else None,
         next_mask(ctx, layer, index, flow),
-        flow.dtype if int_dtype_mode(layer) == "keep" else "float32",
+        next_dtype(dtype_mode(layer, flow.dtype), flow.dtype),
     )
 
 
@@ -172,42 +190,29 @@ def check_assertion(ctx: Context, index: int, shapes: tuple[Shape, ...]) -> None
 # -- warnings and notes
 
 
-def int_dtype_mode(layer: Layer) -> str:
-    """What ``layer`` does with integer input: float, keep or fail (see LayerSpec.dtype)."""
-    mode = layer.spec.dtype
-    if mode == "activation":
+def dtype_mode(layer: Layer, dtype: str) -> str:
+    """What ``layer`` does with input of ``dtype``: ``float`` (computes in float32),
+    ``keep`` (passes the values through), ``int32`` or ``fail`` (Keras builds the layer
+    but calling it fails: there is no kernel for that dtype). See LayerSpec.dtype."""
+    spec = layer.spec
+    if dtype.startswith("float") or dtype.startswith("bfloat"):
+        return "float"
+    if dtype == "string":
+        if spec.dtype == "activation":
+            return "keep" if layer.get("activation") == "linear" else "fail"
+        return spec.dtype_string
+    if dtype == "bool":
+        if spec.dtype == "activation":
+            return ACTIVATION_BOOL.get(str(layer.get("activation")), "fail")
+        if spec.dtype_bool is not None:
+            return spec.dtype_bool
+    if spec.dtype == "activation":
         return ACTIVATION_INT.get(str(layer.get("activation")), "fail")
-    return mode
+    return spec.dtype
 
 
-class Namer:
-    """Layer names as Keras makes them (``lstm``, ``lstm_1``, ...), unless given."""
-
-    def __init__(self, layers: list[Layer | None]) -> None:
-        self.taken = {
-            str(lay.args["name"]) for lay in layers if lay is not None and lay.args.get("name")
-        }
-        self.counts: dict[str, int] = {}
-
-        self.names: dict[int, str] = {}
-        for index, layer in enumerate(layers):
-            if layer is None or index == 0:
-                continue
-            given = layer.args.get("name")
-            self.names[index] = str(given) if given else self.fresh(layer.spec.snake_name)
-
-    def fresh(self, base: str) -> str:
-        count = self.counts.get(base, 0)
-        while True:
-            candidate = base if count == 0 else f"{base}_{count}"
-            count += 1
-            if candidate not in self.taken:
-                self.counts[base] = count
-                self.taken.add(candidate)
-                return candidate
-
-    def name(self, index: int) -> str:
-        return self.names[index]
+def next_dtype(mode: str, dtype: str) -> str:
+    return dtype if mode == "keep" else "int32" if mode == "int32" else "float32"
 
 
 def _assertion_shapes(value: ast.Value) -> tuple[tuple[object, ...], ...] | None:

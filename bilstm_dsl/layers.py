@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import shapes
+from . import shapes, shapes_conv
 from . import values as v
 
 REQUIRED = object()
@@ -50,6 +50,12 @@ class LayerSpec:
     the integers through (Flatten, Reshape, Masking, RepeatVector, max pooling), ``fail``
     builds but fails when called (no integer kernel); ``activation`` depends on the
     function (`ACTIVATION_INT`)."""
+    dtype_bool: str | None = None
+    """The same for boolean input, where it differs from integers: ``int32`` when the
+    layer turns booleans into int32 (Masking); None means as ``dtype``."""
+    dtype_string: str = "fail"
+    """The same for string input: only layers that move values without computing
+    (``keep``) accept strings."""
     mask: str = "keep"
     """What the layer does with a Keras mask (``supports_masking`` and ``compute_mask``):
     ``keep`` passes it on, ``drop`` loses it (Keras warns), ``consume`` uses it up,
@@ -83,11 +89,13 @@ class LayerSpec:
 ACTIVATION_INT = {"linear": "keep", "relu": "keep", "relu6": "keep", "exponential": "float",
                   "leaky_relu": "float", "tanh": "float"}  # fmt: skip
 """Activations that run on integers (the others fail when called): what they return."""
+ACTIVATION_BOOL = {"linear": "keep", "exponential": "float", "tanh": "float"}
+"""Activations that run on booleans; on strings only ``linear`` runs (it returns them)."""
 
 FLAGS = {"seq": "return_sequences", "state": "return_state", "backwards": "go_backwards"}
 
 # Arguments every Keras layer takes through ``Layer.__init__(**kwargs)``.
-_COMMON = (Param("name", v.OPT_STR, None), Param("trainable", v.BOOL, True))
+_COMMON = (Param("name", v.LAYER_NAME, None), Param("trainable", v.BOOL, True))
 
 _ALL = None
 _POS = v.positive
@@ -133,7 +141,7 @@ def _recurrent_params(*, gates: bool, gru: bool = False, lstm: bool = False) -> 
         Param("dropout", v.FLOAT, 0.0, check=_RATE),
         Param("recurrent_dropout", v.FLOAT, 0.0, check=_RATE),
     ]
-    seed = Param("seed", v.OPT_INT, None)
+    seed = Param("seed", v.OPT_INT, None, check=v.seed)
     if gates:  # LSTM and GRU take `seed` here; SimpleRNN takes it last
         params.append(seed)
     params += [
@@ -156,7 +164,9 @@ def _time_distributed(layer, inputs):  # noqa: ANN001, ANN202
     return shapes.time_distributed(layer, inputs, lambda inner, x: inner.spec.rule(inner, x))
 
 
-def _pooling(name: str, keras_class: str, pool_size: object, dtype: str) -> LayerSpec:
+def _pooling(
+    name: str, keras_class: str, pool_size: object, dtype: str, dtype_bool: str | None = None
+) -> LayerSpec:
     """MaxPooling1D / AveragePooling1D: the same signature, different defaults."""
     return LayerSpec(
         name,
@@ -169,9 +179,10 @@ def _pooling(name: str, keras_class: str, pool_size: object, dtype: str) -> Laye
         )
         + _COMMON,
         _ALL,
-        shapes.pooling1d,
+        shapes_conv.pooling1d,
         mask="drop",
         dtype=dtype,
+        dtype_bool=dtype_bool,
     )
 
 
@@ -181,7 +192,7 @@ def _global_pooling(name: str, keras_class: str, mask: str, dtype: str) -> Layer
         keras_class,
         (Param("data_format", v.DATA_FORMAT, None), Param("keepdims", v.BOOL, False)) + _COMMON,
         _ALL,
-        shapes.global_pooling1d,
+        shapes_conv.global_pooling1d,
         mask=mask,
         dtype=dtype,
     )
@@ -259,11 +270,11 @@ LAYERS: dict[str, LayerSpec] = {
             (
                 Param("rate", v.FLOAT, check=_RATE),
                 Param("noise_shape", v.OPT_SHAPE, None),
-                Param("seed", v.OPT_INT, None),
+                Param("seed", v.OPT_INT, None, check=v.seed),
             )
             + _COMMON,
             ("rate", "noise_shape", "seed"),
-            shapes.identity,
+            shapes.dropout,
             dtype="fail",
         ),
         LayerSpec(
@@ -298,11 +309,13 @@ LAYERS: dict[str, LayerSpec] = {
             shapes.identity,
             mask="source",
             dtype="keep",
+            dtype_bool="int32",
         ),
         LayerSpec(
             "spatialdropout1d",
             "SpatialDropout1D",
-            (Param("rate", v.FLOAT, check=_RATE), Param("seed", v.OPT_INT, None)) + _COMMON,
+            (Param("rate", v.FLOAT, check=_RATE), Param("seed", v.OPT_INT, None, check=v.seed))
+            + _COMMON,
             _ALL,
             shapes.spatial_dropout1d,
             dtype="fail",
@@ -312,7 +325,7 @@ LAYERS: dict[str, LayerSpec] = {
             "GaussianNoise",
             (
                 Param("stddev", v.FLOAT, check=v.unit_interval),
-                Param("seed", v.OPT_INT, None),
+                Param("seed", v.OPT_INT, None, check=v.seed),
             )
             + _COMMON,
             _ALL,
@@ -327,6 +340,7 @@ LAYERS: dict[str, LayerSpec] = {
             shapes.repeat_vector,
             mask="drop",
             dtype="keep",
+            dtype_string="keep",
         ),
         LayerSpec(
             "conv1d",
@@ -344,11 +358,11 @@ LAYERS: dict[str, LayerSpec] = {
             + _KERNEL_AND_BIAS
             + _COMMON,
             _ALL,
-            shapes.conv1d,
+            shapes_conv.conv1d,
             mask="drop",
             dtype="fail",
         ),
-        _pooling("maxpooling1d", "MaxPooling1D", pool_size=2, dtype="keep"),
+        _pooling("maxpooling1d", "MaxPooling1D", pool_size=2, dtype="keep", dtype_bool="fail"),
         _pooling("averagepooling1d", "AveragePooling1D", pool_size=REQUIRED, dtype="fail"),
         _global_pooling("globalmaxpooling1d", "GlobalMaxPooling1D", mask="drop", dtype="keep"),
         _global_pooling(
@@ -362,6 +376,7 @@ LAYERS: dict[str, LayerSpec] = {
             shapes.flatten,
             mask="drop",
             dtype="keep",
+            dtype_string="keep",
         ),
         LayerSpec(
             "reshape",
@@ -371,6 +386,7 @@ LAYERS: dict[str, LayerSpec] = {
             shapes.reshape,
             mask="drop",
             dtype="keep",
+            dtype_string="keep",
         ),
         LayerSpec(
             "layernormalization",
@@ -427,7 +443,7 @@ INPUT = LayerSpec(
         Param("shape", v.SHAPE),
         Param("batch_size", v.OPT_INT, None, check=_POS),
         Param("dtype", v.DTYPE, "float32"),
-        Param("name", v.OPT_STR, None),
+        Param("name", v.LAYER_NAME, None),
     ),
     (),
     shapes.identity,

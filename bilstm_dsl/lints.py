@@ -2,15 +2,26 @@
 
 Each lint is one function. Stage lints (`STAGE_LINTS`) look at one stage that inferred,
 with the flow coming into it; model lints (`MODEL_LINTS`) look at the whole bound chain
-once. To add a lint: write the function, add it to its table, add its code to the catalogue
-in `diagnostics.py` with an example, and a test on its code and span.
+and the stages inferred, once. To add a lint: write the function, add it to its table, add
+its code to the catalogue in `diagnostics.py` with an example, and a test on its code and
+span.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .model import NOTE, WARNING, Context, Layer, walk
+from .model import (
+    NOTE,
+    WARNING,
+    Context,
+    Layer,
+    StageInfo,
+    human_bytes,
+    memory_bytes,
+    walk,
+    weights_bytes,
+)
 from .shapes import fmt
 
 if TYPE_CHECKING:
@@ -108,26 +119,76 @@ _CUDNN_BREAKERS = {
 }
 
 
-def cudnn_breakers(ctx: Context) -> None:
-    """W301: an LSTM/GRU argument that rules out the cuDNN kernel on a GPU."""
+def cudnn_breakers(ctx: Context, stages: tuple[StageInfo, ...]) -> None:
+    """W301: an LSTM/GRU argument that rules out the cuDNN kernel on a GPU. With
+    ``use_cudnn=true`` Keras refuses to call the layer off cuDNN (``lstm.py``/``gru.py``
+    ``call``: "use_cudnn=True was specified, but cuDNN is not supported"), so there the same
+    argument is error E123, and ``use_cudnn=true`` alone is warning W302 (no GPU, no call)."""
     for index, top in enumerate(ctx.layers):
         for layer in walk(top):
-            if not layer.spec.cudnn or layer.get("use_cudnn") is False:
+            use_cudnn = layer.get("use_cudnn")
+            if not layer.spec.cudnn or use_cudnn is False:
                 continue
             written = layer.args
+            broken = False
             for arg in _CUDNN_BREAKERS.keys() & written.keys():
                 breaks, what = _CUDNN_BREAKERS[arg]
-                if breaks(written[arg]):
+                if not breaks(written[arg]):
+                    continue
+                broken = True
+                if use_cudnn is True:
                     ctx.report(
-                        "W301",
+                        "E123",
                         layer.spans[arg],
-                        f"{what} takes `{layer.written}` off the cuDNN kernel; on a GPU it "
-                        "runs the generic implementation, several times slower",
-                        help="keep Keras's default for the fast path, or add "
-                        "`use_cudnn=false` to say the slow path is intended",
+                        f"`use_cudnn=true` demands the cuDNN kernel, but {what} rules it out: "
+                        f"Keras builds `{layer.written}`, then refuses to call it",
+                        help='remove `use_cudnn=true` (the default, `"auto"`, falls back to '
+                        "the generic kernel), or keep Keras's default for this argument",
                         stage=index,
-                        severity=WARNING,
                     )
+                    continue
+                ctx.report(
+                    "W301",
+                    layer.spans[arg],
+                    f"{what} takes `{layer.written}` off the cuDNN kernel; on a GPU it "
+                    "runs the generic implementation, several times slower",
+                    help="keep Keras's default for the fast path, or add "
+                    "`use_cudnn=false` to say the slow path is intended",
+                    stage=index,
+                    severity=WARNING,
+                )
+            if use_cudnn is True and not broken:
+                ctx.report(
+                    "W302",
+                    layer.spans["use_cudnn"],
+                    f"`use_cudnn=true` makes `{layer.written}` run only on a GPU with cuDNN: "
+                    "on a CPU, calling the model fails",
+                    help='keep the default, `use_cudnn="auto"`: it takes cuDNN wherever it can',
+                    stage=index,
+                    severity=WARNING,
+                )
 
 
-MODEL_LINTS = (cudnn_breakers,)
+def weights_memory(ctx: Context, stages: tuple[StageInfo, ...]) -> None:
+    """W504: weights larger than this machine's memory; Keras would try to allocate them
+    (and `compile` refuses, saying the same)."""
+    if not stages:
+        return
+    size, memory = weights_bytes(stages), memory_bytes()
+    if memory is None or size <= memory:
+        return
+    largest = max(stages, key=lambda s: s.params)
+    share = largest.params * 100 // max(1, sum(s.params for s in stages))
+    ctx.report(
+        "W504",
+        ctx.stages[largest.index].call.span,
+        f"the weights take {human_bytes(size)} ({size:,} bytes as float32), more than the "
+        f"{human_bytes(memory)} of memory there is: Keras cannot build the model",
+        help=f"make the largest layer smaller: `{largest.layer.written}` holds {share}% of "
+        "the weights",
+        stage=largest.index,
+        severity=WARNING,
+    )
+
+
+MODEL_LINTS = (cudnn_breakers, weights_memory)

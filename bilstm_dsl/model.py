@@ -150,17 +150,50 @@ def weights_bytes(stages: tuple[StageInfo, ...] | list[StageInfo], dtype: str = 
     return sum(s.params for s in stages) * DTYPE_BYTES.get(dtype, 4)
 
 
+MEMORY_VARIABLE = "BILSTM_DSL_MEMORY"
+"""Bytes of memory to check weights against (W504, and `compile`'s refusal) instead of this
+machine's: to check for the machine that will train the model."""
+
+
+def memory_bytes() -> int | None:
+    """The memory to check weights against: `MEMORY_VARIABLE` when set to a number of
+    bytes, else this machine's physical memory; None where neither is known."""
+    import os
+
+    given = os.environ.get(MEMORY_VARIABLE, "").strip()
+    if given.isdigit():
+        return int(given)
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def human_bytes(size: int) -> str:
+    """``1.50 GiB``: binary units, as memory is sized; exact bytes below 1 KiB."""
+    if size < 1024:
+        return f"{size} B"
+    value = float(size)
+    for unit in ("KiB", "MiB", "GiB", "TiB", "PiB", "EiB"):
+        value /= 1024
+        if value < 1024 or unit == "EiB":
+            return f"{value:,.2f} {unit}"
+    raise AssertionError
+
+
 class Context:
     """The checker's working state, shared by its passes: the source and its stages, the
     layer resolved for each stage (None where resolution failed), and the diagnostics."""
 
-    __slots__ = ("source", "path", "stages", "layers", "diags", "once")
+    __slots__ = ("source", "path", "stages", "layers", "names", "diags", "once")
 
     def __init__(self, source: str, path: str, stages: list[ast.Stage]) -> None:
         self.source = source
         self.path = path
         self.stages = stages
         self.layers: list[Layer | None] = []
+        self.names: dict[int, str] = {}
+        """Each bound stage's layer name, as Keras will name it."""
         self.diags: list[Diagnostic] = []
         self.once: set[str] = set()
         """Codes reported once per spec, already reported."""

@@ -86,7 +86,7 @@ def single(layer: LayerLike, inputs: tuple[Shape, ...]) -> Shape:
     return inputs[0]
 
 
-def _rank(layer: LayerLike, x: Shape, rank: int, exact: bool, what: str) -> None:
+def require_rank(layer: LayerLike, x: Shape, rank: int, exact: bool, what: str) -> None:
     if len(x) == rank or (not exact and len(x) > rank):
         return
     wanted = f"{rank}-D" if exact else f"at least {rank}-D"
@@ -120,7 +120,7 @@ def recurrent(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
     variables must be fully-defined"); ``stateful`` needs a static batch (raised in
     ``RNN.build``); ``unroll`` with unknown time builds but fails when called."""
     x = single(layer, inputs)
-    _rank(layer, x, 3, exact=True, what="(batch, time, features)")
+    require_rank(layer, x, 3, exact=True, what="(batch, time, features)")
     batch, time, features = x
     if features is None:
         raise ShapeError(
@@ -186,7 +186,7 @@ def time_distributed(layer: LayerLike, inputs: tuple[Shape, ...], inner_rule) ->
     """``TimeDistributed.compute_output_shape`` (``keras/src/layers/rnn/time_distributed.py``):
     the inner layer sees ``(batch,) + input[2:]`` and the time axis is put back."""
     x = single(layer, inputs)
-    _rank(layer, x, 3, exact=False, what="(batch, time, ...)")
+    require_rank(layer, x, 3, exact=False, what="(batch, time, ...)")
     assert layer.inner is not None
     step = (x[0],) + x[2:]
     try:
@@ -215,7 +215,7 @@ def dense(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
     """``Dense.compute_output_shape`` and ``build`` (``keras/src/layers/core/dense.py``):
     input spec ``min_ndim=2``; the last axis becomes ``units``; kernel (d, u), bias u."""
     x = single(layer, inputs)
-    _rank(layer, x, 2, exact=False, what="(batch, features)")
+    require_rank(layer, x, 2, exact=False, what="(batch, features)")
     if x[-1] is None:
         raise ShapeError(
             "E204",
@@ -238,6 +238,31 @@ def identity(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
     return Output((single(layer, inputs),), 0)
 
 
+def dropout(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
+    """``Dropout`` (``keras/src/layers/regularization/dropout.py``): the shape passes
+    through; a ``noise_shape`` (batch first, ``None`` taken from the input) must broadcast
+    against the input, or the call fails in training."""
+    x = single(layer, inputs)
+    noise = layer.get("noise_shape")
+    if noise is not None:
+        noise = tuple(noise)  # type: ignore[arg-type]
+        clash = len(noise) != len(x) or any(
+            n is not None and n != 1 and d is not None and n != d for n, d in zip(noise, x)
+        )
+        if clash:
+            raise ShapeError(
+                "E211",
+                f"`noise_shape={fmt(noise)}` does not broadcast against the input {fmt(x)}: "
+                "it needs one size per axis, batch first, each `none`, 1 or the input's size",
+                help=f"e.g. `noise_shape={fmt((None, 1) + x[2:])}` drops whole features "
+                "for every step"
+                if len(x) == 3
+                else "give one size per axis of the input",
+                blame="arg:noise_shape",
+            )
+    return Output((x,), 0)
+
+
 def _known_product(dims: Shape) -> int | None:
     total = 1
     for d in dims:
@@ -245,117 +270,6 @@ def _known_product(dims: Shape) -> int | None:
             return None
         total *= d
     return total
-
-
-def _window_error(layer: LayerLike, what: str, window: int, steps: int, arg: str) -> ShapeError:
-    return ShapeError(
-        "E207",
-        f"`{layer.written}` needs at least {window} steps for its {what}, but the sequence "
-        f"has {steps} (padding=valid): the output would be empty",
-        help="use `padding=same`, a smaller window, or a longer input",
-        blame=f"arg:{arg}",
-    )
-
-
-def _steps_channels(layer: LayerLike, x: Shape) -> tuple[int | None, int | None, bool]:
-    first = layer.get("data_format") == "channels_first"
-    return (x[2], x[1], first) if first else (x[1], x[2], first)
-
-
-def _out_steps(steps: int | None, window: int, stride: int, padding: object) -> int | None:
-    if steps is None:
-        return None
-    if padding == "valid":
-        return (steps - window) // stride + 1
-    return -(-steps // stride)  # "same" and "causal": ceil(steps / stride)
-
-
-def _sequence_shape(
-    batch: int | None, steps: int | None, channels: int | None, first: bool
-) -> Shape:
-    return (batch, channels, steps) if first else (batch, steps, channels)
-
-
-def conv1d(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
-    """``Conv1D`` (``keras/src/layers/convolutional/base_conv.py`` and
-    ``keras/src/ops/operation_utils.py``, ``compute_conv_output_shape``): the window spans
-    ``dilation * (kernel - 1) + 1`` steps; ``valid`` output is
-    ``(steps - span) // strides + 1`` and must be positive, ``same``/``causal`` give
-    ``ceil(steps / strides)``. Kernel (k, channels / groups, filters), bias filters."""
-    x = single(layer, inputs)
-    _rank(layer, x, 3, exact=True, what="(batch, steps, channels)")
-    steps, channels, first = _steps_channels(layer, x)
-    if channels is None:
-        raise ShapeError(
-            "E204",
-            f"`{layer.written}` needs a known number of channels to size its kernel, "
-            f"but receives {fmt(x)}",
-            blame="input",
-        )
-    filters, kernel = int(layer.get("filters")), int(layer.get("kernel_size"))  # type: ignore[arg-type]
-    stride, dilation = int(layer.get("strides")), int(layer.get("dilation_rate"))  # type: ignore[arg-type]
-    groups = int(layer.get("groups"))  # type: ignore[arg-type]
-    if stride > 1 and dilation > 1:
-        raise ShapeError(
-            "E104",
-            "Keras does not support `strides` > 1 together with `dilation_rate` > 1",
-            help="keep one of them at 1",
-            blame="arg:strides",
-        )
-    if filters % groups:
-        raise ShapeError(
-            "E104",
-            f"`filters={filters}` must be divisible by `groups={groups}`",
-            blame="arg:groups",
-        )
-    if channels % groups:
-        raise ShapeError(
-            "E104",
-            f"the input's {channels} channels must be divisible by `groups={groups}`",
-            blame="arg:groups",
-        )
-    span = dilation * (kernel - 1) + 1
-    out = _out_steps(steps, span, stride, layer.get("padding"))
-    if out is not None and out <= 0:
-        assert steps is not None
-        raise _window_error(
-            layer,
-            f"kernel (kernel_size={kernel}, dilation_rate={dilation})",
-            span,
-            steps,
-            "kernel_size",
-        )
-    params = kernel * (channels // groups) * filters + (filters if layer.get("use_bias") else 0)
-    return Output((_sequence_shape(x[0], out, filters, first),), params)
-
-
-def pooling1d(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
-    """``MaxPooling1D`` / ``AveragePooling1D`` (``keras/src/layers/pooling/base_pooling.py``
-    and ``compute_pooling_output_shape``): ``strides`` defaults to ``pool_size``; ``valid``
-    output is ``(steps - pool) // strides + 1`` and must be positive."""
-    x = single(layer, inputs)
-    _rank(layer, x, 3, exact=True, what="(batch, steps, channels)")
-    steps, channels, first = _steps_channels(layer, x)
-    pool = int(layer.get("pool_size"))  # type: ignore[arg-type]
-    stride = layer.get("strides")
-    stride = pool if stride is None else int(stride)  # type: ignore[arg-type]
-    out = _out_steps(steps, pool, stride, layer.get("padding"))
-    if out is not None and out <= 0:
-        assert steps is not None
-        raise _window_error(layer, f"pool (pool_size={pool})", pool, steps, "pool_size")
-    return Output((_sequence_shape(x[0], out, channels, first),), 0)
-
-
-def global_pooling1d(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
-    """``GlobalMaxPooling1D`` / ``GlobalAveragePooling1D``
-    (``keras/src/layers/pooling/base_global_pooling.py``): the steps axis is reduced away,
-    or kept with size 1 under ``keepdims``."""
-    x = single(layer, inputs)
-    _rank(layer, x, 3, exact=True, what="(batch, steps, channels)")
-    _, channels, first = _steps_channels(layer, x)
-    if layer.get("keepdims"):
-        return Output((_sequence_shape(x[0], 1, channels, first),), 0)
-    return Output(((x[0], channels),), 0)
 
 
 def flatten(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
@@ -372,10 +286,23 @@ def reshape(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
     x = single(layer, inputs)
     target = tuple(layer.get("target_shape"))  # type: ignore[arg-type]
     total = _known_product(x[1:])
-    if total is None:
-        return Output(((x[0],) + tuple(None if d == -1 else d for d in target),), 0)
     rest = _known_product(tuple(d for d in target if d != -1))
     assert rest is not None
+    if total is None:
+        known = _known_product(tuple(d for d in x[1:] if d is not None))
+        assert known is not None
+        if -1 not in target and (rest == 0 or rest % known):
+            # Every length gives a multiple of `known` values; no length gives `rest`.
+            raise ShapeError(
+                "E208",
+                f"`{layer.written}` must keep the number of values: {fmt(x)} holds a "
+                f"multiple of {known} for any length, {fmt(target)} holds {rest}, which is "
+                f"not one",
+                help="make the target hold a multiple of the known sizes, or put `-1` where "
+                "the length should go",
+                blame="arg:target_shape",
+            )
+        return Output(((x[0],) + tuple(None if d == -1 else d for d in target),), 0)
     if -1 in target:
         if rest == 0 or total % rest:
             raise ShapeError(
@@ -406,9 +333,17 @@ def _axes(layer: LayerLike, x: Shape) -> tuple[int, ...]:
         assert isinstance(a, int)
         if not -rank <= a < rank or a % rank == 0:
             raise ShapeError(
-                "E104",
+                "E210",
                 f"`axis={a}` is not a feature axis of the {rank}-D input {fmt(x)}",
                 help="use `-1` (the last axis) or another non-batch axis",
+                blame="arg:axis",
+            )
+        if a % rank in out:
+            # Keras builds it; TensorFlow's reduction then refuses duplicate axes.
+            raise ShapeError(
+                "E210",
+                f"`axis` names the axis {a % rank} of the {rank}-D input {fmt(x)} twice",
+                help="list each axis once",
                 blame="arg:axis",
             )
         out.append(a % rank)
@@ -459,7 +394,7 @@ def repeat_vector(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
     """``RepeatVector`` (``keras/src/layers/reshaping/repeat_vector.py``): input spec
     ``ndim=2``; (batch, features) becomes (batch, n, features)."""
     x = single(layer, inputs)
-    _rank(layer, x, 2, exact=True, what="(batch, features)")
+    require_rank(layer, x, 2, exact=True, what="(batch, features)")
     return Output(((x[0], int(layer.get("n")), x[1]),), 0)  # type: ignore[arg-type]
 
 
@@ -467,5 +402,5 @@ def spatial_dropout1d(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
     """``SpatialDropout1D`` (``keras/src/layers/regularization/spatial_dropout.py``): input
     spec ``ndim=3``; drops whole channels."""
     x = single(layer, inputs)
-    _rank(layer, x, 3, exact=True, what="(batch, steps, channels)")
+    require_rank(layer, x, 3, exact=True, what="(batch, steps, channels)")
     return Output((x,), 0)

@@ -242,7 +242,63 @@ OPT_FLOAT = Type("number", _float, nullable=True)
 BOOL = Type("boolean", _bool)
 STR = Type("string", _str)
 OPT_STR = Type("string", _str, nullable=True)
-ACTIVATION = Type("activation", _named("activation", ACTIVATIONS, "E109"), nullable=True)
+# Activations Keras finds by name but that cannot work as a layer's `activation`, measured
+# by calling Dense/Activation/LSTM on data (Keras 3.15): the layer builds, then fails.
+UNUSABLE_ACTIVATIONS = {
+    "glu": (
+        "`glu` halves the last axis, but the layer declares its full width: the model "
+        "builds, then computes another shape than the one it declared",
+        "choose another activation, e.g. `sigmoid` or `gelu`",
+    ),
+    "threshold": (
+        "`threshold` needs a `threshold` and a `default_value`, which `activation=` cannot "
+        "pass: the model builds, then fails when called",
+        "choose another activation; for a hard cut-off, `relu` is threshold 0",
+    ),
+}
+
+
+def _activation(arg: str, value: ast.Value) -> str:
+    name = _named("activation", ACTIVATIONS, "E109")(arg, value)
+    unusable = UNUSABLE_ACTIVATIONS.get(name)
+    if unusable is not None:
+        raise ArgError("E122", unusable[0], help=unusable[1])
+    return name
+
+
+ACTIVATION = Type("activation", _activation, nullable=True)
+
+
+def _layer_name(arg: str, value: ast.Value) -> str:
+    """A layer name Keras and TensorFlow accept: Keras refuses `/` when the layer is made;
+    TensorFlow opens a name scope per layer when the model runs as a graph (fit, predict),
+    and its scope names allow only ``[A-Za-z0-9_.\\>-]`` (``tensorflow/python/framework/
+    ops.py``, ``_VALID_SCOPE_NAME_REGEX``)."""
+    name = _str(arg, value)
+    bad = sorted({c for c in name if not (c.isascii() and (c.isalnum() or c in "_.-\\>"))})
+    if bad:
+        shown = " ".join(repr(c) if c.isprintable() and c != " " else ascii(c) for c in bad)
+        fixed = (
+            "".join(c if c.isascii() and (c.isalnum() or c in "_.-") else "_" for c in name).strip(
+                "_"
+            )
+            or "layer"
+        )
+        where = (
+            "Keras refuses `/` in layer names"
+            if "/" in bad
+            else "TensorFlow uses layer names as name scopes, and the model fails when it "
+            "runs as a graph (fit, predict)"
+        )
+        raise ArgError(
+            "E104",
+            f"`{arg}` may hold only ASCII letters, digits and `_ . - >`, not {shown}: {where}",
+            help=f'write e.g. `{arg}="{fixed}"`',
+        )
+    return name
+
+
+LAYER_NAME = Type("string", _layer_name, nullable=True)
 INITIALIZER = Type("initializer", _named("initializer", INITIALIZERS))
 REGULARIZER = Type("regularizer", _named("regularizer", REGULARIZERS), nullable=True)
 CONSTRAINT = Type("constraint", _named("constraint", CONSTRAINTS), nullable=True)
@@ -277,6 +333,13 @@ TARGET_SHAPE = Type("shape", _target_shape)
 def positive(arg: str, value: object) -> str | None:
     if isinstance(value, int) and value <= 0:
         return f"expected a positive integer, got {value}"
+    return None
+
+
+def seed(arg: str, value: object) -> str | None:
+    """TensorFlow converts seeds to int64: a larger one fails when the layer first draws."""
+    if isinstance(value, int) and not -(2**63) <= value < 2**63:
+        return f"expected a 64-bit integer, got {value}"
     return None
 
 

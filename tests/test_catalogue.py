@@ -37,3 +37,13 @@ def test_every_code_in_the_source_is_catalogued():
     for path in (ROOT / "bilstm_dsl").rglob("*.py"):
         emitted |= set(re.findall(r'"([EWN]\d{3})"', path.read_text(encoding="utf-8")))
     assert emitted <= set(CATALOGUE), emitted - set(CATALOGUE)
+
+
+def test_readme_table_is_generated_from_the_catalogue():
+    from bilstm_dsl.docs import with_readme_table
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme == with_readme_table(readme), "run `python -m bilstm_dsl.docs --write`"
+    for code in CATALOGUE:
+        assert f"[{code}](docs/diagnostics.md#" in readme
+

@@ -203,6 +203,29 @@ def test_go_backwards_inside_bidirectional(source):
     assert codes(source) == ["E113"]
 
 
+@pytest.mark.parametrize(
+    ("mode", "wording"),
+    [("concat", "from the forward layer alone"), ("sum", "per element"), ("none", "alone")],
+)
+def test_backward_layer_with_other_units(mode, wording):
+    source = (
+        f"input(20, 1) -> bidirectional(lstm(8), merge_mode={mode}, "
+        "backward_layer=lstm(4, go_backwards=true))"
+    )
+    d = first(source)
+    assert d.code == "E119" and text_at(source, d.span) == "lstm(4, go_backwards=true)"
+    assert wording in d.message
+
+
+def test_backward_layer_must_share_stateful():
+    source = (
+        "input(20, 1, batch_size=4) -> bidirectional(lstm(8, stateful=true), "
+        "backward_layer=lstm(8, go_backwards=true))"
+    )
+    assert codes(source) == ["E119"]
+    assert "`stateful`" in first(source).message
+
+
 def test_go_backwards_alone_is_fine():
     assert codes("input(20, 1) -> lstm(8, go_backwards=true)") == []
 
@@ -280,7 +303,7 @@ def test_input_must_come_first_and_once():
 
 
 def test_duplicate_layer_names():
-    assert codes('input(20, 1) -> lstm(8, seq, name="a") -> lstm(4, name="a")') == ["E104"]
+    assert codes('input(20, 1) -> lstm(8, seq, name="a") -> lstm(4, name="a")') == ["E118"]
 
 
 def test_empty_file():
@@ -390,11 +413,29 @@ def test_summary_structure():
     assert summary["non_trainable_params"] == 0
 
 
-def test_names_are_unique_like_keras():
-    summary = check(
-        'input(20, 1) -> lstm(8, seq) -> lstm(8, seq, name="lstm_1") -> lstm(8)'
-    ).summary
-    assert [layer["name"] for layer in summary["layers"]] == ["lstm", "lstm_1", "lstm_2"]
+def test_a_given_name_keras_also_gives_is_a_clash():
+    # Keras's counter never skips a name a user took (tests/backends/test_keras_wrong_answers.py)
+    source = 'input(20, 1) -> lstm(8, seq) -> lstm(8, seq, name="lstm_1") -> lstm(8)'
+    d = first(source)
+    assert d.code == "E118" and text_at(source, d.span) == 'name="lstm_1"'
+    assert "`lstm(8)` on line 1" in d.message
+
+
+@pytest.mark.parametrize(
+    ("source", "names"),
+    [
+        ("input(5, 3) -> bilstm(8, seq) -> lstm(8)", ["bidirectional", "lstm_1"]),
+        ("input(5, 3) -> td(dense(8)) -> dense(8)", ["time_distributed", "dense_1"]),
+        (
+            "input(5, 3) -> bidirectional(lstm(8, seq), "
+            "backward_layer=lstm(8, seq, backwards)) -> lstm(8)",
+            ["bidirectional", "lstm_2"],
+        ),
+        ('input(5, 3) -> lstm(8, seq, name="x") -> lstm(8)', ["x", "lstm"]),
+    ],
+)
+def test_wrapped_layers_take_their_names_first(source, names):
+    assert [layer["name"] for layer in check(source).summary["layers"]] == names
 
 
 def test_frozen_layer_counts_as_non_trainable():
@@ -430,3 +471,66 @@ def test_input_dims_in_extra_brackets():
     d = first("input((20, 1)) -> lstm(4)")
     assert d.code == "E104" and "input(shape=(20, 1))" in d.help
     assert codes("input(20, (1, 2)) -> lstm(4)") == ["E104"]
+
+
+# -- specs Keras builds but cannot run (Keras evidence: tests/backends/test_keras_wrong_answers.py)
+
+
+@pytest.mark.parametrize(
+    ("source", "code", "at"),
+    [
+        ("input(5, 3) -> dense(4, activation=glu)", "E122", "glu"),
+        ("input(5, 3) -> lstm(4, recurrent_activation=threshold)", "E122", "threshold"),
+        ("input(5, 3) -> layernormalization(axis=(-1, 2))", "E210", "axis=(-1, 2)"),
+        ("input(5, 3) -> dropout(0.5, noise_shape=(none, 4, 1))", "E211", "noise_shape"),
+        ("input(none, 3) -> reshape((7, 4))", "E208", "(7, 4)"),
+        ('input(5, 3) -> lstm(4, name="my lstm")', "E104", '"my lstm"'),
+        ('input(5, 3, name="in/put") -> lstm(4)', "E104", '"in/put"'),
+        ("input(5, 3) -> dropout(0.5, seed=9223372036854775808)", "E104", "9223372036854775808"),
+        ("input(5, 3) -> lstm(4, activation=relu, use_cudnn=true)", "E123", "activation=relu"),
+        ('input(6, 3, dtype="bool") -> maxpooling1d()', "E209", "maxpooling1d()"),
+        ('input(6, 3, dtype="string") -> flatten() -> dense(1)', "E209", "dense(1)"),
+    ],
+)
+def test_what_keras_builds_but_cannot_run(source, code, at):
+    d = first(source)
+    assert d.code == code and at in text_at(source, d.span), (d, text_at(source, d.span))
+
+
+def test_use_cudnn_true_alone_warns():
+    source = "input(5, 3) -> lstm(4, use_cudnn=true)"
+    d = first(source)
+    assert (d.code, d.severity, text_at(source, d.span)) == ("W302", "warning", "use_cudnn=true")
+
+
+def test_moving_values_need_no_kernel():
+    assert check('input(6, 3, dtype="string") -> reshape((18,))').ok
+    assert check('input(6, 3, dtype="bool") -> masking() -> maxpooling1d()').ok  # int32 there
+
+
+def test_a_reshape_some_length_satisfies_is_fine():
+    assert check("input(none, 3) -> reshape((-1, 4))").ok
+    assert check("input(none, 3) -> reshape((6, 4))").ok
+
+
+def test_weights_larger_than_memory_warn_at_the_largest_layer():
+    source = "input(20, 1) -> lstm(1000000000) -> dense(1)"
+    d = first(source)
+    assert (d.code, text_at(source, d.span)) == ("W504", "lstm(1000000000)")
+    assert "16,000,000," in d.message  # the size in bytes, exactly
+
+
+def test_the_size_limit_counts_utf8_bytes_like_the_cli():
+    from bilstm_dsl.model import MAX_SOURCE_BYTES
+
+    text = "input(1) -> dense(1)  # " + "é" * (MAX_SOURCE_BYTES // 2)
+    assert len(text) < MAX_SOURCE_BYTES < len(text.encode())
+    assert [d.code for d in check(text).diagnostics] == ["E011"]
+
+
+def test_memory_to_check_against_can_be_given(monkeypatch):
+    source = "input(20, 1) -> lstm(1000)"  # 4,008,000 params: 16,032,000 bytes
+    monkeypatch.setenv("BILSTM_DSL_MEMORY", "16032000")
+    assert check(source).diagnostics == ()
+    monkeypatch.setenv("BILSTM_DSL_MEMORY", "16031999")
+    assert [d.code for d in check(source).diagnostics] == ["W504"]

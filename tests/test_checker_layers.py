@@ -70,14 +70,14 @@ def test_kernel_exactly_the_sequence_is_fine():
 
 
 def test_groups_must_divide():
-    assert codes("input(20, 3) -> conv1d(6, 3, groups=2)") == ["E104"]
-    assert codes("input(20, 4) -> conv1d(5, 3, groups=2)") == ["E104"]
+    assert codes("input(20, 3) -> conv1d(6, 3, groups=2)") == ["E121"]
+    assert codes("input(20, 4) -> conv1d(5, 3, groups=2)") == ["E121"]
 
 
 def test_strides_with_dilation():
     source = "input(20, 3) -> conv1d(6, 3, strides=2, dilation_rate=2)"
     d = first(source)
-    assert d.code == "E104" and text_at(source, d.span) == "strides=2"
+    assert d.code == "E120" and text_at(source, d.span) == "strides=2"
 
 
 def test_conv1d_unknown_channels():
@@ -176,8 +176,8 @@ def test_batch_normalization_counts_moving_statistics_as_non_trainable():
 
 
 def test_normalization_axis_must_be_a_feature_axis():
-    assert codes("input(20, 3) -> layernormalization(axis=0)") == ["E104"]
-    assert codes("input(20, 3) -> layernormalization(axis=3)") == ["E104"]
+    assert codes("input(20, 3) -> layernormalization(axis=0)") == ["E210"]
+    assert codes("input(20, 3) -> layernormalization(axis=3)") == ["E210"]
     assert codes("input(20, none) -> batchnormalization()") == ["E204"]
 
 

@@ -1,12 +1,14 @@
-"""The registry's integer-input table (LayerSpec.dtype, ACTIVATION_INT) against Keras:
-each layer is called on int32 data; it must fail exactly where the registry says "fail",
-and return integers exactly where it says "keep"."""
+"""The registry's dtype tables (LayerSpec.dtype/dtype_bool/dtype_string, ACTIVATION_INT,
+ACTIVATION_BOOL) against Keras: each layer is called on int32, bool and string data; it must
+fail exactly where the checker's `dtype_mode` says "fail", and return the input's dtype
+exactly where it says "keep"."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from bilstm_dsl.infer import dtype_mode
 from bilstm_dsl.layers import ACTIVATION_INT, LAYERS
 from bilstm_dsl.values import ACTIVATIONS
 
@@ -54,3 +56,44 @@ def test_every_plain_layer_is_sampled():
 def test_activation_integer_behaviour_matches_the_registry(function, keras):
     outcome = _outcome(keras, keras.layers.Activation(function), 3)
     assert outcome == ACTIVATION_INT.get(function, "fail"), function
+
+
+def _outcome_for(layer, rank: int, dtype: str) -> str:
+    shape = (2, 6, 3) if rank == 3 else (2, 3)
+    data = np.full(shape, "a") if dtype == "string" else np.ones(shape, dtype)
+    try:
+        out = layer(data, training=True)
+    except Exception:  # noqa: BLE001 - a failure is the outcome being measured
+        return "fail"
+    got = str(getattr(out.dtype, "name", out.dtype)).removeprefix("<dtype: '").rstrip("'>")
+    if got == dtype:
+        return "keep"
+    return "int32" if got == "int32" else "float"
+
+
+class _Bound:
+    """The smallest stand-in for a bound layer that `dtype_mode` reads."""
+
+    def __init__(self, name: str, activation: str | None = None) -> None:
+        self.spec = LAYERS[name]
+        self.activation = activation
+
+    def get(self, arg: str) -> object:
+        return self.activation if arg == "activation" else self.spec.defaults.get(arg)
+
+
+@pytest.mark.parametrize("dtype", ["bool", "string"])
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_layer_bool_and_string_behaviour_matches_the_checker(name, dtype, keras):
+    cls, args, rank = SAMPLES[name]
+    outcome = _outcome_for(getattr(keras.layers, cls)(*args), rank, dtype)
+    expected = dtype_mode(_Bound(name), dtype)  # type: ignore[arg-type]
+    assert outcome == expected, f"{name} on {dtype}: Keras {outcome}, checker {expected}"
+
+
+@pytest.mark.parametrize("dtype", ["bool", "string"])
+@pytest.mark.parametrize("function", sorted(ACTIVATIONS))
+def test_activation_bool_and_string_behaviour_matches_the_checker(function, dtype, keras):
+    outcome = _outcome_for(keras.layers.Activation(function), 3, dtype)
+    expected = dtype_mode(_Bound("activation", function), dtype)  # type: ignore[arg-type]
+    assert outcome == expected, f"{function} on {dtype}: Keras {outcome}, checker {expected}"

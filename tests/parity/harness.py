@@ -72,6 +72,8 @@ class LayerTruth:
     type: str
     output_shape: Shape
     params: int
+    name: str = ""
+    """The name Keras gave the layer (its counters restart with every case)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,9 @@ class Truth:
     """Keras's verdict on a case: the built model's numbers, or where and why it failed."""
 
     ok: bool
+    """Keras builds the model and calling it on data works and gives the declared shapes."""
+    built: bool = False
+    """Keras builds the model (the symbolic pass), whether or not calling it then works."""
     layers: tuple[LayerTruth, ...] = ()
     output_shape: Shape | None = None
     total_params: int | None = None
@@ -148,13 +153,19 @@ def keras_truth(case: Case) -> Truth:
             return Truth(ok=False, fail_stage=stage, error=_error(exc))
         if any("does not support masking" in str(w.message) for w in caught):
             mask_lost.append(stage)
-        truths.append(LayerTruth(type(layer).__name__, shape_of(x), int(layer.count_params())))
+        truths.append(
+            LayerTruth(type(layer).__name__, shape_of(x), int(layer.count_params()), layer.name)
+        )
     try:
         model = keras.Model(inputs, x)
     except Exception as exc:  # noqa: BLE001
         return Truth(ok=False, fail_stage=len(truths), error=_error(exc))
+    called = _call_error(model, case.inputs, shape_of(x))
+    if called is not None:
+        return Truth(ok=False, built=True, fail_stage=len(truths), error=called)
     return Truth(
         ok=True,
+        built=True,
         layers=tuple(truths),
         output_shape=shape_of(x),
         total_params=int(model.count_params()),
@@ -162,3 +173,60 @@ def keras_truth(case: Case) -> Truth:
         non_trainable_params=_size(model.non_trainable_weights),
         mask_lost=tuple(mask_lost),
     )
+
+
+CALL_STEPS = 64
+"""Length given to a `None` axis when the model is called on data: long enough for every
+conv/pool stack in the corpus."""
+
+
+_PLATFORM_ONLY = "only supports the NHWC tensor format on the CPU"
+"""TensorFlow's CPU refusal of channels_first convolutions, which depends on the machine
+(oneDNN runs them on x86): not a verdict on the model."""
+
+
+def _call_error(model: Any, inputs: dict[str, Any], declared: Any) -> str | None:
+    """Call ``model`` on a small batch, as Keras's own layer tests do after building
+    (`run_layer_test`): a layer that declares one shape and computes another, or that has
+    no kernel for its input, builds symbolically and fails only here. Returns why it
+    failed, or None."""
+    import numpy as np
+
+    batch = inputs.get("batch_size") or 2
+    dims = [CALL_STEPS if d is None else d for d in inputs["shape"]]
+    dtype = str(inputs.get("dtype") or "float32")
+    if dtype.startswith(("int", "uint")):
+        data = np.zeros([batch, *dims], dtype=dtype)
+    else:
+        data = np.random.default_rng(0).standard_normal([batch, *dims]).astype(dtype)
+    try:
+        out = model(data, training=False)
+    except Exception as exc:  # noqa: BLE001 - any failure is the verdict
+        if _PLATFORM_ONLY in str(exc):
+            return None  # W503's case: it depends on the machine (tests/backends pin it)
+        return "when called: " + _error(exc)
+    real = _concrete(shape_of(out))
+    expected = _concrete(declared, batch, CALL_STEPS)
+    if not _same_shape(expected, real):
+        return f"declares {declared} but computes {real} when called"
+    return None
+
+
+def _concrete(shape: Any, batch: int | None = None, steps: int | None = None) -> Any:
+    if shape and isinstance(shape[0], list):
+        return [_concrete(s, batch, steps) for s in shape]
+    if batch is None:
+        return list(shape)
+    return [batch if i == 0 and d is None else d for i, d in enumerate(shape)]
+
+
+def _same_shape(expected: Any, real: Any) -> bool:
+    """Every known dimension of ``expected`` equals ``real``'s (a `None` past the batch
+    depends on the steps given and is not compared)."""
+    if expected and isinstance(expected[0], list):
+        return len(expected) == len(real) and all(
+            _same_shape(e, r) for e, r in zip(expected, real)
+        )
+    if not real or isinstance(real[0], list) or len(expected) != len(real):
+        return False
+    return all(e is None or e == r for e, r in zip(expected, real))
