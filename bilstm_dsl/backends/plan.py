@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..checker import CheckResult, Layer
+from ..model import CheckResult, Layer
 
 
 @dataclass(frozen=True)
@@ -69,13 +69,16 @@ def layer_call(layer: Layer, name: str | None = None) -> Call:
 
 
 def model_name(path: str, override: str | None = None) -> str:
-    """A Keras-friendly model name: ``--name``, else the spec's file name."""
+    """The model's name: ``--name`` as given, else the spec's file name made a name
+    TensorFlow takes as a root name scope, as the model's name is when it trains or predicts
+    (``_VALID_OP_NAME_REGEX`` in ``tensorflow/python/framework/ops.py``: ASCII, not ``_`` first):
+    ``my-model.arch`` -> ``my_model``, ``_x.arch`` -> ``x``, ``modèle.arch`` -> ``mod_le``."""
     if override:
         return override
     stem = re.sub(r"\.arch$", "", path.replace("\\", "/").rsplit("/", 1)[-1])
-    if path in ("<stdin>", "<string>") or not stem:
+    if path in ("<stdin>", "<string>"):
         return "model"
-    return re.sub(r"\W", "_", stem)
+    return re.sub(r"[^A-Za-z0-9_]", "_", stem).lstrip("_") or "model"
 
 
 def plan(result: CheckResult, name: str) -> Plan:

@@ -2,27 +2,46 @@
 in the style of the keras-io examples (a header docstring, ``import keras``, one line per
 layer with a comment naming its `.arch` line, ``keras.Model(...)`` at the end).
 
-Spec text only ever reaches the output through ``repr()`` (values) or inside comments and
-the docstring, with every non-printable character replaced, so no spec can inject code.
+Spec text only ever reaches the output as an ASCII string literal (`_string`), or inside
+comments and the docstring with every non-printable character replaced, so no spec can
+inject code.
 """
 
 from __future__ import annotations
 
-import json
-
 from .plan import Call, Plan
 
 _WIDTH = 100
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _string(text: str) -> str:
+    """A double-quoted, ASCII-only Python literal of ``text``, as keras-io examples quote.
+    Not ``json.dumps``: JSON writes a character beyond U+FFFF as a surrogate pair, which
+    Python reads back as two lone surrogates, not the character. ASCII output also cannot
+    smuggle a line break into the code."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif 0x20 <= code < 0x7F:
+            out.append(char)
+        elif code <= 0xFF:
+            out.append(f"\\x{code:02x}")
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
 
 
 def _literal(value: object) -> str:
-    """Python source for a value; strings double-quoted as in keras-io examples (JSON's
-    escapes are all valid Python escapes, and ASCII-only output cannot smuggle a line
-    break)."""
+    """Python source for a value: a constant, a string (`_string`), a tuple or a call."""
     if isinstance(value, Call):
         return render_call(value)
     if isinstance(value, str):
-        return json.dumps(value)
+        return _string(value)
     if isinstance(value, tuple):
         inner = ", ".join(_literal(v) for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
