@@ -23,10 +23,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .checker import CheckResult, Layer, StageInfo
-from .shapes import Shape, fmt
+from .model import CheckResult, Layer, StageInfo
+from .shapes import Shape, fmt, fmt_shapes
 
 DEFAULT_STEPS = 6
+MAX_STEPS = 16
+"""Most time steps drawn per sequence (``--steps``)."""
+MAX_LAYERS = 8
+"""Most layers drawn (real specs have a handful; the longest example has 7)."""
+MAX_COLUMNS = 48
+"""Most step columns drawn over the whole chain (layers x steps). A longer chain shows its
+first layers and its last two around one ``… N more layers`` box (`layers_drawn`). With
+labels cut at `_LABEL_CHARS`, this bounds the picture, so any spec within the documented
+limits draws in about the time of a small one (a 16 KB chain of 900 Bi-LSTMs took 36 s
+and 969 MB before)."""
+_TAIL_LAYERS = 2
+_LABEL_CHARS = 40
 FORMATS = {".svg": "svg", ".png": "png"}
 
 _CELL_TEXT = {"LSTM": "LSTM", "GRU": "GRU", "SimpleRNN": "RNN"}
@@ -61,6 +73,8 @@ class DrawingStats:
     arrows: int
     elided: bool
     """Whether some sequence was too long to draw whole."""
+    hidden_layers: int
+    """Layers of a long chain not drawn, shown as one ``… N more layers`` box."""
     ids: tuple[str, ...]
     """Every SVG id given to a cell, box, merge node, arrow or label, in drawing order."""
 
@@ -96,15 +110,20 @@ def _subscript(label: str) -> str:
     return label.translate(str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")).replace("n", "ₙ")
 
 
+def layers_drawn(steps: int) -> int:
+    """How many layers a chain may show whole with ``steps`` steps per sequence."""
+    return max(_TAIL_LAYERS + 1, min(MAX_LAYERS, MAX_COLUMNS // steps))
+
+
+def _short(text: str, limit: int = _LABEL_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis where it was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _written(result: CheckResult, layer: Layer) -> str:
     """The layer as written in the spec, on one line, shortened if long."""
     span = layer.call.span
-    text = re.sub(r"\s+", " ", result.source[span.start : span.end]).strip()
-    return text if len(text) <= 40 else text[:39] + "…"
-
-
-def _shapes_text(shapes: tuple[Shape, ...]) -> str:
-    return " ".join(fmt(s) for s in shapes) if len(shapes) > 1 else fmt(shapes[0])
+    return _short(re.sub(r"\s+", " ", result.source[span.start : span.end]).strip())
 
 
 class _Canvas:
@@ -136,6 +155,11 @@ class _Canvas:
         self.ids.append(gid)
         return gid
 
+    def _add(self, patch: Any) -> None:
+        # Not `add_patch`: it updates the data limits from the patch's path, which cost
+        # most of the drawing time, and `_finish` sets the limits from `_extent` anyway.
+        self.ax.add_artist(patch)
+
     def _extent(self, x0: float, y0: float, x1: float, y1: float) -> None:
         self.xmin, self.xmax = min(self.xmin, x0), max(self.xmax, x1)
         self.ymin, self.ymax = min(self.ymin, y0), max(self.ymax, y1)
@@ -162,7 +186,7 @@ class _Canvas:
             linewidth=1.2,
         )
         patch.set_gid(self._id(gid))
-        self.ax.add_patch(patch)
+        self._add(patch)
         self.ax.text(x, y, text, ha="center", va="center", fontsize=size, color=_INK)
         self._extent(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
 
@@ -171,7 +195,7 @@ class _Canvas:
     ) -> None:
         patch = self._Circle((x, y), r, facecolor=colors[0], edgecolor=colors[1], linewidth=1.2)
         patch.set_gid(self._id(gid))
-        self.ax.add_patch(patch)
+        self._add(patch)
         self.ax.text(x, y, text, ha="center", va="center", fontsize=8, color=colors[1])
         self._extent(x - r, y - r, x + r, y + r)
 
@@ -189,7 +213,7 @@ class _Canvas:
             linestyle=(0, (3, 2)) if dashed else "-",
         )
         patch.set_gid(self._id(gid))
-        self.ax.add_patch(patch)
+        self._add(patch)
         xs = [p[0] for p in points]
         ys = [p[1] for p in points]
         self._extent(min(xs), min(ys), max(xs), max(ys))
@@ -412,18 +436,16 @@ def _td_row(
 
 
 def _box_row(
-    c: _Canvas, result: CheckResult, stage: StageInfo, ports: list[_Port], y0: float
+    c: _Canvas, text: str, gid: str, key: str, shape: Shape, ports: list[_Port], y0: float
 ) -> tuple[list[_Port], float]:
-    """Any other layer: one box. Fed by every step below and handing every step up when it
-    maps sequences (drawn wide), else a single box over the one tensor coming in."""
-    s = stage.index
+    """Any other layer (or the layers not drawn): one box saying ``text``, whose output is
+    ``shape``. Fed by every step below and handing every step up when it maps sequences
+    (drawn wide), else a single box over the one tensor coming in."""
     c.kinds.add("box")
-    shape = stage.shapes[0]
     out_seq = len(shape) >= 3 and len(ports) > 0
     out_labels, out_xs, out_gap = c.columns(_time(shape)) if out_seq else ([], [], None)
     in_xs = [p.x for p in ports]
     yc, h = y0 + 0.45, 0.5
-    text = _written(result, stage.layer)
     if len(ports) > 1 or out_seq:
         xs = in_xs + out_xs
         left, right = min(xs) - 0.5, max(xs) + 0.5
@@ -432,9 +454,9 @@ def _box_row(
     else:
         x = in_xs[0] if in_xs else 0.0
         width = max(1.6, 0.085 * len(text) + 0.3)
-    c.box(x, yc, width, h, _BOX, text, f"box-{s}")
+    c.box(x, yc, width, h, _BOX, text, gid)
     for port in ports:
-        c.feed(port, port.x, yc - h / 2, f"arrow-in-{s}-{port.key}")
+        c.feed(port, port.x, yc - h / 2, f"arrow-in-{key}-{port.key}")
     top = yc + h / 2
     if out_seq:
         c.ellipsis(out_xs, out_gap, top + 0.18)
@@ -452,11 +474,14 @@ def draw(
     *,
     title: str | None = None,
     steps: int = DEFAULT_STEPS,
+    max_layers: int | None = None,
 ) -> DrawingStats:
     """Draw the checked spec ``result`` to ``path`` (``.svg`` or ``.png``, by suffix),
-    atomically; ``steps`` is how many time steps a long sequence shows around its
-    ellipsis. Raises ValueError for a spec with errors or an unknown suffix, OSError when
-    the file cannot be written."""
+    atomically; ``steps`` (2 to `MAX_STEPS`) is how many time steps a long sequence shows
+    around its ellipsis, ``max_layers`` how many layers a long chain shows around its
+    ``… N more layers`` box (default: `layers_drawn`). Raises ValueError for a spec with
+    errors, an unknown suffix or a bound out of range, OSError when the file cannot be
+    written."""
     from .files import atomic_write
 
     target = Path(path)
@@ -465,8 +490,12 @@ def draw(
         raise ValueError(f"{target}: draw writes .svg or .png files")
     if not result.ok or result.input is None:
         raise ValueError("a spec with errors cannot be drawn")
-    if steps < 2:
-        raise ValueError("draw at least 2 steps (the first and the last)")
+    if not 2 <= steps <= MAX_STEPS:
+        raise ValueError(f"draw 2 to {MAX_STEPS} steps (the first and the last at least)")
+    if max_layers is None:
+        max_layers = layers_drawn(steps)
+    if max_layers <= _TAIL_LAYERS:
+        raise ValueError(f"draw more than {_TAIL_LAYERS} layers")
 
     import matplotlib
 
@@ -477,12 +506,12 @@ def draw(
         fig = Figure()
         ax = fig.add_axes((0, 0, 1, 1))
         canvas = _Canvas(ax, steps)
-        label_x, width_chars = _layout(canvas, result)
+        label_x, width_chars, hidden = _layout(canvas, result, max_layers)
         if title is None:
             title = (
                 Path(result.path).stem if result.path not in ("<string>", "<stdin>") else "model"
             )
-        _finish(fig, ax, canvas, title, label_x, width_chars)
+        _finish(fig, ax, canvas, _short(title, 100), label_x, width_chars)
         metadata = {"Date": None} if fmt_name == "svg" else {"Software": None}
         atomic_write(
             target,
@@ -504,13 +533,15 @@ def draw(
         merges=sum(i.startswith("merge-") for i in ids),
         arrows=sum(i.startswith("arrow-") for i in ids),
         elided=canvas.elided,
+        hidden_layers=hidden,
         ids=ids,
     )
 
 
-def _layout(c: _Canvas, result: CheckResult) -> tuple[float, int]:
-    """Draw every stage, bottom to top. Returns where the stage labels go and their width
-    in characters."""
+def _layout(c: _Canvas, result: CheckResult, max_layers: int) -> tuple[float, int, int]:
+    """Draw the stages, bottom to top: all of them, or the first and the last few around
+    one box for the rest when there are more than ``max_layers``. Returns where the stage
+    labels go, their width in characters, and how many layers were not drawn."""
     assert result.input is not None
     label_x = -1.0
     labels: list[tuple[float, list[str]]] = []
@@ -538,9 +569,28 @@ def _layout(c: _Canvas, result: CheckResult) -> tuple[float, int]:
     else:
         c.box(0.0, y + 0.3, 1.2, 0.45, ("#ffffff", "#888888"), "x", "input")
         ports = [_Port(0.0, y + 0.525, "in")]
-    labels.append((y + 0.3, [_written(result, result.input), fmt(shape)]))
+    labels.append((y + 0.3, [_written(result, result.input), _short(fmt(shape))]))
     y += 0.9
-    for stage in result.stages:
+    stages: list[StageInfo | None] = list(result.stages)
+    hidden: list[StageInfo] = []
+    if len(stages) > max_layers:
+        head = max_layers - _TAIL_LAYERS
+        hidden = list(result.stages[head:-_TAIL_LAYERS])
+        stages = stages[:head] + [None] + stages[-_TAIL_LAYERS:]
+    for stage in stages:
+        if stage is None:  # the layers not drawn
+            last = hidden[-1]
+            text = f"… {len(hidden):,} more layer{'' if len(hidden) == 1 else 's'}"
+            ports, height = _box_row(c, text, "elided", "elided", last.shapes[0], ports, y)
+            lines = [
+                _short(f"lines {hidden[0].span.line}-{last.span.line}: not drawn"),
+                _short(fmt_shapes(last.shapes)),
+                f"{sum(h.params for h in hidden):,} params",
+            ]
+            labels.append((y + height / 2 - 0.1, lines))
+            shape = last.shapes[0]
+            y += height + 0.25
+            continue
         cls = stage.layer.keras_class
         length = _time(shape)
         if cls in _CELL_TEXT or cls == "Bidirectional":
@@ -548,12 +598,15 @@ def _layout(c: _Canvas, result: CheckResult) -> tuple[float, int]:
         elif cls == "TimeDistributed":
             ports, height = _td_row(c, stage, ports, y, length)
         else:
-            ports, height = _box_row(c, result, stage, ports, y)
+            text, shape_out = _written(result, stage.layer), stage.shapes[0]
+            ports, height = _box_row(
+                c, text, f"box-{stage.index}", str(stage.index), shape_out, ports, y
+            )
         params = f"{stage.params:,} param{'' if stage.params == 1 else 's'}"
         labels.append(
             (
                 y + height / 2 - 0.1,
-                [_written(result, stage.layer), _shapes_text(stage.shapes), params],
+                [_written(result, stage.layer), _short(fmt_shapes(stage.shapes)), params],
             )
         )
         shape = stage.shapes[0]
@@ -566,7 +619,7 @@ def _layout(c: _Canvas, result: CheckResult) -> tuple[float, int]:
     for yl, lines in labels:
         _label(c, label_x, yl, lines)
         width = max(width, *(len(line) for line in lines))
-    return label_x, width
+    return label_x, width, len(hidden)
 
 
 def _finish(fig: Any, ax: Any, c: _Canvas, title: str, label_x: float, chars: int) -> None:
@@ -626,7 +679,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         type=int,
         default=DEFAULT_STEPS,
         metavar="N",
-        help=f"time steps drawn before a long sequence is elided (default {DEFAULT_STEPS})",
+        help=f"time steps drawn before a long sequence is elided (2 to {MAX_STEPS}, "
+        f"default {DEFAULT_STEPS})",
     )
     p.add_argument("--title", help="the picture's title (default: the spec's file name)")
     p.set_defaults(run=cmd_draw)
@@ -645,6 +699,8 @@ def cmd_draw(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.output}: draw writes .svg or .png files")
     if args.steps < 2:
         raise UsageError(f"--steps {args.steps}: draw at least 2 steps (the first and the last)")
+    if args.steps > MAX_STEPS:
+        raise UsageError(f"--steps {args.steps}: draw at most {MAX_STEPS} steps")
     try:
         target = check_output_path(args.output, args.path)
     except OutputError as error:
@@ -666,4 +722,13 @@ def cmd_draw(args: argparse.Namespace) -> int:
         raise UsageError(f"{target}: cannot write: {error.strerror or error}") from None
     cells = stats.forward_cells + stats.backward_cells
     print(f"wrote {target} ({cells} recurrent cells, {stats.arrows} arrows)", file=sys.stderr)
+    if stats.hidden_layers:
+        total = len(result.stages)
+        print(
+            f"note: drew {total - stats.hidden_layers:,} of the {total:,} layers: the first "
+            f"{layers_drawn(args.steps) - _TAIL_LAYERS}, one box for the "
+            f"{stats.hidden_layers:,} after them, "
+            f"and the last {_TAIL_LAYERS}",
+            file=sys.stderr,
+        )
     return 0

@@ -16,7 +16,7 @@ from conftest import EXAMPLES, ROOT
 
 from bilstm_dsl import check
 from bilstm_dsl.cli import UsageError
-from bilstm_dsl.draw import DEFAULT_STEPS, add_parser, draw
+from bilstm_dsl.draw import DEFAULT_STEPS, MAX_COLUMNS, MAX_STEPS, add_parser, draw, layers_drawn
 
 BROKEN = EXAMPLES / "broken" / "missing_seq.arch"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -265,6 +265,7 @@ def test_a_missing_output_directory_exits_2(tmp_path, capsys):
     [
         (["-o", "OUT/m.jpg"], "draw writes .svg or .png"),
         (["-o", "OUT/m.svg", "--steps", "1"], "at least 2 steps"),
+        (["-o", "OUT/m.svg", "--steps", str(MAX_STEPS + 1)], f"at most {MAX_STEPS} steps"),
         (["-o", "/proc/m.svg"], "/proc/m.svg"),
     ],
 )
@@ -278,6 +279,92 @@ def test_usage_problems_exit_2(argv, message, tmp_path, capsys):
 def test_a_missing_spec_exits_2(tmp_path, capsys):
     code, _, err = run(capsys, "draw", tmp_path / "nope.arch", "-o", tmp_path / "m.svg")
     assert code == 2 and "cannot read" in err
+
+
+def _chain(layers: int, layer: str = "bilstm(2, seq)") -> str:
+    return "input(20, 1)\n" + "".join(f"  -> {layer}\n" for _ in range(layers))
+
+
+def test_a_long_chain_shows_its_first_and_last_layers_around_one_box(tmp_path, capsys):
+    spec = tmp_path / "long.arch"
+    spec.write_text(_chain(50, "lstm(2, seq)") + "  -> dense(1)\n")
+    target = tmp_path / "long.svg"
+    code, _, err = run(capsys, "draw", spec, "-o", target)
+    assert code == 0
+    shown = layers_drawn(DEFAULT_STEPS)
+    hidden = 51 - shown
+    assert f"note: drew {shown} of the 51 layers" in err and f"the {hidden} after them" in err
+    ids = svg_ids(target)
+    assert "elided" in ids
+    names = [s.name for s in check(spec.read_text()).stages]
+    kept = names[: shown - 2] + names[-2:]
+    stats = draw(check(spec.read_text()), tmp_path / "again.svg")
+    assert stats.hidden_layers == hidden
+    assert list(stats.cells) == [n for n in kept if n.startswith("lstm")]
+    texts = svg_texts(target)
+    assert f"… {hidden} more layers" in texts
+    first_hidden, last_hidden = (check(spec.read_text()).stages[i] for i in (shown - 2, -3))
+    assert f"lines {first_hidden.span.line}-{last_hidden.span.line}: not drawn" in texts
+    # The box takes every step of the last layer drawn below it and hands every step up.
+    assert len([i for i in ids if i.startswith("arrow-in-elided-")]) == DEFAULT_STEPS
+
+
+def test_a_chain_of_as_many_layers_as_drawn_is_drawn_whole(tmp_path, capsys):
+    spec = tmp_path / "m.arch"
+    spec.write_text(_chain(layers_drawn(DEFAULT_STEPS)))
+    code, _, err = run(capsys, "draw", spec, "-o", tmp_path / "m.svg")
+    assert code == 0 and "note:" not in err
+    assert "elided" not in svg_ids(tmp_path / "m.svg")
+
+
+@pytest.mark.parametrize("steps", [2, DEFAULT_STEPS, MAX_STEPS])
+def test_the_picture_does_not_grow_with_the_chain(steps, tmp_path):
+    """What a drawing holds is bounded: a chain 10 times longer draws the same elements."""
+    short = draw(check(_chain(60)), tmp_path / "a.svg", steps=steps)
+    long = draw(check(_chain(600)), tmp_path / "b.svg", steps=steps)
+    assert len(short.ids) == len(long.ids)
+    assert short.hidden_layers == 60 - layers_drawn(steps)
+    assert layers_drawn(steps) * steps <= MAX_COLUMNS
+
+
+def test_long_labels_are_cut(tmp_path):
+    dims = ", ".join(["1"] * 2000)
+    target = tmp_path / "m.svg"
+    draw(check(f"input({dims}) -> flatten() -> dense(1)"), target, title="t" * 500)
+    texts = svg_texts(target)
+    assert max(len(line) for text in texts for line in text.split("\n")) <= 100
+    assert any(text.endswith("…") for text in texts)
+
+
+LIMIT_DRAW = """
+import resource, sys, time
+from bilstm_dsl import check
+from bilstm_dsl.draw import draw
+result = check(open(sys.argv[1]).read(), sys.argv[1])
+start = time.perf_counter()
+draw(result, sys.argv[2])
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+@pytest.mark.parametrize("fmt", ["svg", "png"])
+def test_a_16_kb_chain_draws_in_bounded_memory(fmt, tmp_path):
+    """Issue 11: a 16 KB chain of Bi-LSTMs took 36 s and 969 MB. Memory is measured here
+    (ru_maxrss of a fresh process, matplotlib included); time, which a shared machine
+    cannot promise, is measured by bench/bench_robustness.py."""
+    text = "input(20, 1)\n"
+    while len(text) < 16 * 1024 - 20:
+        text += "  -> bilstm(1, seq)\n"
+    spec = tmp_path / "big.arch"
+    spec.write_text(text)
+    proc = subprocess.run(
+        [sys.executable, "-c", LIMIT_DRAW, str(spec), str(tmp_path / f"big.{fmt}")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    _, maxrss_kb = proc.stdout.split()
+    assert int(maxrss_kb) < 300 * 1024
 
 
 def test_svg_is_reproducible(tmp_path):
