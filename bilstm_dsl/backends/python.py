@@ -9,6 +9,7 @@ inject code.
 
 from __future__ import annotations
 
+from ..shapes import tuple_text
 from .plan import Call, Plan
 
 _WIDTH = 100
@@ -43,8 +44,7 @@ def _literal(value: object) -> str:
     if isinstance(value, str):
         return _string(value)
     if isinstance(value, tuple):
-        inner = ", ".join(_literal(v) for v in value)
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
+        return tuple_text([_literal(v) for v in value])
     return repr(value)
 
 
