@@ -1,13 +1,9 @@
 """Text -> AST, with Lark's LALR tables; syntax errors become our diagnostics.
 
-The grammar file is the single source of truth for the syntax. It lives in the
-repository's top-level ``grammar/`` folder and is copied into the wheel as
-``bilstm_dsl/grammar/``; `grammar_path` finds whichever is present.
-
-Lark compiles the grammar: its LALR tables, its terminals, and which children of each
-rule a tree keeps. `build_tables` exports exactly that as plain JSON data, shipped in the
-package (`TABLES`), and `_Machine` runs it: one regular expression for the lexer (the
-grammar's terminals, in the order Lark's lexer tries them), tuples for tokens, and the
+The grammar file is the single source of truth for the syntax. Lark compiles it once, and
+`lark_tables` exports the result as plain JSON data shipped in the package: the LALR
+tables, the terminals (which the `lexer` turns into one regular expression) and which
+children of each rule a tree keeps. `_Machine` runs it: tuples for tokens, and the
 `_Builder` callbacks, with the children filtered and inlined as Lark's tree builder would.
 Lark's general runtime spent ~8 us per token on bookkeeping this language does not need,
 and importing Lark is a third of a `bilstm-dsl check` process, so successful parses do not
@@ -15,28 +11,27 @@ import it at all. Text the machine rejects goes to Lark's own parser, whose exce
 exactly what went wrong. `tests/test_grammar.py` checks the machine against Lark's runtime
 on samples and on thousands of random token soups.
 
-Before explaining an error, a linear scan matches brackets, so that an unclosed ``(`` is
-reported where it was opened (an LALR parser only notices at the end of the input). The
-nesting depth is bounded (E009) so a hostile ``td(td(td(...)))`` cannot exhaust the
-recursion of later stages.
+Before explaining an error, a scan of the lexer's bracket tokens matches brackets, so that
+an unclosed ``(`` is reported where it was opened (an LALR parser only notices at the end
+of the input). The nesting depth is bounded (E009) so a hostile ``td(td(td(...)))`` cannot
+exhaust the recursion of later stages.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
-import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import ast
-from .diagnostics import Diagnostic, LineIndex, Severity, Span
+from . import ast, lexer
+from .diagnostics import Diagnostic, LineIndex, Severity, Span, index_for
+from .lark_tables import grammar_path, lark_parser, load
 
 if TYPE_CHECKING:
-    from lark import Lark, Token
+    from lark import Token
     from lark.exceptions import UnexpectedInput
+
+__all__ = ["MAX_DEPTH", "MAX_DIGITS", "MAX_STAGES", "ParseResult", "grammar_path", "parse"]
 
 MAX_DEPTH = 64
 """Deepest bracket nesting accepted (E009); real specs nest two or three levels."""
@@ -46,15 +41,6 @@ MAX_DIGITS = 100
 
 MAX_STAGES = 100_000
 """Longest chain accepted (E012): checking takes ~25 us and ~1.5 kB per stage."""
-
-
-def grammar_path() -> Path:
-    """The grammar file inside the installed package, else the repository's copy."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "grammar" / "arch.lark", here.parent / "grammar" / "arch.lark"):
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError("grammar/arch.lark is missing from the bilstm_dsl installation")
 
 
 # A token, as the fast loop makes it: (type, text, start, end, line index).
@@ -156,120 +142,6 @@ def _unescape(body: str) -> str:
     return "".join(out)
 
 
-_OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
-
-TABLES = Path(__file__).resolve().parent / "_grammar_tables.json"
-"""The parser tables for the grammar, precomputed from Lark's compilation of it: building
-them takes ~45 ms plus ~40 ms to import Lark, a bad start for a command that should answer
-in a tenth of a second. They are derived data, keyed by the grammar's hash; when the
-grammar differs they are rebuilt from it, so stale tables can slow startup but never change
-what parses. Regenerate with ``python scripts/update_grammar_tables.py``; a test fails
-while they are stale."""
-
-TABLES_FORMAT = 2
-
-
-def _grammar_sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def build_tables(text: str) -> dict[str, object]:
-    """Compile grammar ``text`` with Lark and export what `_Machine` needs, as JSON data:
-
-    - ``terminals``: ``[name, regex]`` in the order Lark's lexer tries them;
-    - ``states``: per state, per terminal or rule name, a shift target (an int >= 0) or a
-      reduction (``-1 - rule``);
-    - ``rules``: ``[origin, size, callback, plan]``; ``callback`` names the `_Builder`
-      method (None for Lark's internal ``_`` rules, whose children the parent inlines) and
-      ``plan`` has a letter per child: ``k`` keep, ``d`` drop (punctuation Lark filters
-      out), ``i`` inline.
-
-    Lark's own serialised parser rides along (``lark``) so that explaining a syntax error
-    does not rebuild it either.
-    """
-    import lark
-    from lark import Lark
-    from lark.grammar import Rule
-    from lark.lexer import TerminalDef
-    from lark.parsers.lalr_analysis import Shift
-
-    parser = Lark(text, **_OPTIONS)
-    table = parser.parser.parser._parse_table
-    rules: list[list[object]] = []
-    number: dict[object, int] = {}
-    for rule in parser.rules:
-        if rule.options.expand1 or rule.options.keep_all_tokens:
-            raise ValueError(f"rule {rule.origin.name}: `?` and `!` rules are not supported")
-        plan = "".join(
-            ("d" if sym.filter_out or sym.name.startswith("_") else "k")
-            if sym.is_term
-            else ("i" if sym.name.startswith("_") else "k")
-            for sym in rule.expansion
-        )
-        inline = rule.origin.name.startswith("_")
-        callback = None if inline else (rule.alias or rule.origin.name)
-        if callback is not None and not callable(getattr(_Builder, callback, None)):
-            raise ValueError(f"_Builder has no method for rule {callback!r}")
-        number[rule] = len(rules)
-        rules.append([rule.origin.name, len(rule.expansion), callback, plan])
-    states = {
-        state: {
-            kind: (arg if action is Shift else -1 - number[arg])
-            for kind, (action, arg) in actions.items()
-        }
-        for state, actions in table.states.items()
-    }
-    terminals = sorted(
-        parser.terminals,
-        # the order of Lark's own lexer (lark/lexer.py, BasicLexer)
-        key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name),
-    )
-    data, memo = parser.memo_serialize([TerminalDef, Rule])
-    return {
-        "format": TABLES_FORMAT,
-        "grammar_sha256": _grammar_sha(text),
-        "terminals": [[t.name, t.pattern.to_regexp()] for t in terminals],
-        "ignore": sorted(parser.lexer_conf.ignore),
-        "start": table.start_states["start"],
-        "end": table.end_states["start"],
-        "states": states,
-        "rules": rules,
-        "lark": {"version": lark.__version__, "data": data, "memo": memo},
-    }
-
-
-def _int_keys(pairs: list[tuple[str, object]]) -> dict[object, object]:
-    # JSON keys are strings; the tables index states (and Lark's memo) by integer.
-    return {int(k) if k.isdigit() else k: v for k, v in pairs}
-
-
-@functools.cache
-def _tables() -> dict:
-    """The shipped tables when they match the grammar, else tables built from it."""
-    text = grammar_path().read_text(encoding="utf-8")
-    try:
-        tables = json.loads(TABLES.read_text(encoding="utf-8"), object_pairs_hook=_int_keys)
-    except (OSError, ValueError):
-        tables = None
-    current = (TABLES_FORMAT, _grammar_sha(text))
-    if tables is None or (tables.get("format"), tables.get("grammar_sha256")) != current:
-        tables = json.loads(json.dumps(build_tables(text)), object_pairs_hook=_int_keys)
-    return tables
-
-
-@functools.cache
-def _lark() -> Lark:
-    """Lark's own parser (plain trees), to explain syntax errors: loaded from the tables
-    when they were made by this Lark version, else compiled from the grammar."""
-    import lark
-    from lark import Lark
-
-    saved = _tables()["lark"]
-    if saved["version"] == lark.__version__:
-        return Lark._load_from_dict(saved["data"], saved["memo"])
-    return Lark(grammar_path().read_text(encoding="utf-8"), **_OPTIONS)
-
-
 class _Reject(Exception):
     """The fast loop met something it does not accept; Lark will say what."""
 
@@ -281,7 +153,9 @@ class _Machine:
     def __init__(self, tables: dict, builder: _Builder) -> None:
         reductions = []
         for origin, size, callback, plan in tables["rules"]:
-            method = getattr(builder, callback) if callback else None
+            method = getattr(builder, callback, None) if callback else None
+            if callback and not callable(method):
+                raise ValueError(f"_Builder has no method for rule {callback!r}")
             reductions.append((size, origin, method, None if set(plan) <= {"k"} else plan))
         # Each action becomes (shift target, None) or (None, reduction).
         self.states = {
@@ -292,17 +166,8 @@ class _Machine:
             for state, actions in tables["states"].items()
         }
         self.start, self.end = tables["start"], tables["end"]
-        ignore = set(tables["ignore"])
-        terminals = [(name, regex) for name, regex in tables["terminals"] if name not in ignore]
-        skipped = "|".join(regex for name, regex in tables["terminals"] if name in ignore)
-        # One match per token: ignored text (whitespace, comments) is skipped by the same
-        # expression, then the terminals are tried in Lark's order; at the end nothing
-        # but ignored text remains and no group matches.
-        self.lexer = re.compile(
-            f"(?>(?:{skipped})*)(?:"
-            + "|".join(f"(?P<{name}>{regex})" for name, regex in terminals)
-            + r"|\Z)"
-        ).match
+        # One match per token: whitespace and comments are skipped inside the expression.
+        self.lexer = lexer.significant()
 
     def parse(self, text: str) -> ast.Chain | None:
         index = LineIndex(text)
@@ -376,7 +241,7 @@ def _filter(children: list, plan: str) -> list:
 
 @functools.cache
 def _machine() -> _Machine:
-    return _Machine(_tables(), _Builder())
+    return _Machine(load(), _Builder())
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,15 +273,15 @@ def parse(text: str) -> ParseResult:
     from lark.exceptions import UnexpectedInput
 
     try:
-        _lark().parse(text)
+        lark_parser().parse(text)
     except UnexpectedInput as error:
         return ParseResult(None, (_syntax_diagnostic(text, error),))
     raise AssertionError(f"the fast parser rejected text Lark accepts: {text[:200]!r}")
 
 
-_OPEN = {"(": ")", "[": "]"}
-_CLOSE = {")": "(", "]": "["}
-_INTERESTING = re.compile(r'[#"()\[\]]')
+_CLOSERS = {"LPAR": ("RPAR", ")"), "LSQB": ("RSQB", "]")}
+"""Each opening bracket's closing kind and text."""
+_BRACKETS = {*_CLOSERS, *(kind for kind, _ in _CLOSERS.values()), lexer.UNCLOSED_STRING}
 
 
 def _error(text: str, code: str, start: int, end: int, message: str, help: str) -> Diagnostic:
@@ -425,29 +290,14 @@ def _error(text: str, code: str, start: int, end: int, message: str, help: str) 
 
 def _scan_brackets(text: str) -> Diagnostic | None:
     """Match brackets outside strings and comments; the first problem found, if any."""
-    stack: list[int] = []
-    search, n = _INTERESTING.search, len(text)
-    m = search(text)
-    while m is not None:
-        i = m.start()
-        ch = text[i]
-        if ch == "#":
-            nl = text.find("\n", i)
-            if nl < 0:
-                break
-            m = search(text, nl)
-            continue
-        if ch == '"':
-            j = i + 1
-            while j < n and text[j] not in '"\n':
-                j += 2 if text[j] == "\\" else 1
-            if j >= n or text[j] != '"':
-                help = 'close the string with `"` on the same line'
-                return _error(text, "E010", i, min(j, n), "unterminated string", help)
-            m = search(text, j + 1)
-            continue
-        if ch in _OPEN:
-            stack.append(i)
+    stack: list[lexer.Token] = []
+    for token in lexer.scan(text, _BRACKETS):
+        i, kind, ch = token.start, token.kind, token.text
+        if kind == lexer.UNCLOSED_STRING:
+            help = 'close the string with `"` on the same line'
+            return _error(text, "E010", i, token.end, "unterminated string", help)
+        if kind in _CLOSERS:
+            stack.append(token)
             if len(stack) > MAX_DEPTH:
                 message = f"brackets nested more than {MAX_DEPTH} deep"
                 help = "a model needs only a few levels, e.g. `td(dense(1))`"
@@ -455,19 +305,18 @@ def _scan_brackets(text: str) -> Diagnostic | None:
         elif not stack:
             help = "remove it, or add the matching `(` before it"
             return _error(text, "E005", i, i + 1, f"`{ch}` closes nothing", help)
-        elif text[stack[-1]] != _CLOSE[ch]:
+        elif _CLOSERS[stack[-1].kind][0] != kind:
             opener = stack[-1]
-            message = f"`{text[opener]}` is closed by `{ch}`"
-            help = f"close it with `{_OPEN[text[opener]]}`"
-            return _error(text, "E003", opener, opener + 1, message, help)
+            message = f"`{opener.text}` is closed by `{ch}`"
+            help = f"close it with `{_CLOSERS[opener.kind][1]}`"
+            return _error(text, "E003", opener.start, opener.end, message, help)
         else:
             stack.pop()
-        m = search(text, i + 1)
     if stack:
         opener = stack[-1]
-        message = f"`{text[opener]}` is never closed"
-        help = f"add `{_OPEN[text[opener]]}` where the arguments end"
-        return _error(text, "E003", opener, opener + 1, message, help)
+        message = f"`{opener.text}` is never closed"
+        help = f"add `{_CLOSERS[opener.kind][1]}` where the arguments end"
+        return _error(text, "E003", opener.start, opener.end, message, help)
     return None
 
 
@@ -539,7 +388,7 @@ def _syntax_diagnostic(text: str, error: UnexpectedInput) -> Diagnostic:
     expected = set(error.expected)
     span = _token_span(text, token)
     if token.type == "NAME" and "ARROW" in expected:
-        if token.line != _prev_line(text, span.start):
+        if span.line != _prev_line(text, span.start):
             return Diagnostic(
                 "E006",
                 Severity.ERROR,
@@ -564,15 +413,12 @@ def _syntax_diagnostic(text: str, error: UnexpectedInput) -> Diagnostic:
 
 
 def _prev_line(text: str, start: int) -> int:
-    """Line of the last character of code (not space, not comment) before ``start``."""
-    i = start - 1
-    while i >= 0:
-        line_start = text.rfind("\n", 0, i + 1) + 1
-        code = text[line_start : i + 1].split("#", 1)[0].rstrip()
-        if code:
-            return text.count("\n", 0, line_start) + 1
-        i = line_start - 2
-    return text.count("\n", 0, start) + 1
+    """Line of the last token of code (not space, not comment) before ``start``; the line
+    of ``start`` when there is none."""
+    last = start
+    for token in lexer.scan(text[:start], frozenset(lexer.kinds()) - lexer.ignored()):
+        last = token.start
+    return index_for(text).line_col(last)[0]
 
 
 def _char_help(ch: str) -> str | None:

@@ -2,7 +2,7 @@
 
 import json
 
-from bilstm_dsl.parser import TABLES, build_tables, grammar_path
+from bilstm_dsl.lark_tables import TABLES, build_tables, grammar_path
 
 tables = build_tables(grammar_path().read_text(encoding="utf-8"))
 TABLES.write_text(json.dumps(tables, sort_keys=True, separators=(",", ":")) + "\n")

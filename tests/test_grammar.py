@@ -9,9 +9,10 @@ import pytest
 from lark import Lark, Transformer
 from lark.exceptions import UnexpectedInput
 
-from bilstm_dsl import parser
+from bilstm_dsl import lark_tables, lexer, parser
 from bilstm_dsl.diagnostics import LineIndex
-from bilstm_dsl.parser import TABLES, TABLES_FORMAT, _Builder, _grammar_sha, grammar_path
+from bilstm_dsl.lark_tables import OPTIONS, TABLES, TABLES_FORMAT, grammar_path, grammar_sha
+from bilstm_dsl.parser import _Builder
 
 SAMPLES = [
     "input(20, 1) -> lstm(32, seq) -> bilstm(32, concat) -> td(dense(1)) : (20, 1)",
@@ -32,7 +33,7 @@ def test_grammar_is_lalr_and_strict():
 def test_shipped_tables_match_the_grammar():
     text = grammar_path().read_text(encoding="utf-8")
     shipped = json.loads(TABLES.read_text(encoding="utf-8"))
-    assert (shipped["format"], shipped["grammar_sha256"]) == (TABLES_FORMAT, _grammar_sha(text)), (
+    assert (shipped["format"], shipped["grammar_sha256"]) == (TABLES_FORMAT, grammar_sha(text)), (
         "grammar/arch.lark changed: run `python scripts/update_grammar_tables.py`"
     )
 
@@ -63,7 +64,7 @@ class _FromTree(Transformer, _Builder):
 
 def _reference(text: str) -> object:
     """What Lark's own parser makes of ``text``: the AST, or where it fails."""
-    lark = Lark(grammar_path().read_text(), **parser._OPTIONS)
+    lark = Lark(grammar_path().read_text(), **OPTIONS)
     try:
         tree = lark.parse(text)
     except UnexpectedInput as error:
@@ -94,7 +95,7 @@ _ALPHABET = ["input", "lstm", "(", ")", "[", "]", ",", "->", ":", "=", "1", "-2"
 
 def test_fast_loop_agrees_with_lark_on_token_soup():
     rng = random.Random(20261127)
-    lark = Lark(grammar_path().read_text(), **parser._OPTIONS)
+    lark = Lark(grammar_path().read_text(), **OPTIONS)
     disagreements = []
     for _ in range(3000):
         text = "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 14)))
@@ -114,24 +115,24 @@ def test_tables_are_used_when_current(monkeypatch):
     def no_build(*args, **kwargs):
         raise AssertionError("built the tables from the grammar instead of loading them")
 
-    parser._tables.cache_clear()
-    monkeypatch.setattr(parser, "build_tables", no_build)
+    lark_tables.load.cache_clear()
+    monkeypatch.setattr(lark_tables, "build_tables", no_build)
     try:
-        assert parser._tables()["grammar_sha256"]
+        assert lark_tables.load()["grammar_sha256"]
     finally:
-        parser._tables.cache_clear()
+        lark_tables.load.cache_clear()
 
 
 def test_tables_rebuilt_when_stale(monkeypatch, tmp_path):
     stale = tmp_path / "tables.json"
     stale.write_text(json.dumps({"format": TABLES_FORMAT, "grammar_sha256": "0" * 64}))
-    parser._tables.cache_clear()
+    lark_tables.load.cache_clear()
     parser._machine.cache_clear()
-    monkeypatch.setattr(parser, "TABLES", stale)
+    monkeypatch.setattr(lark_tables, "TABLES", stale)
     try:
         assert parser._machine().parse("input(1) -> dense(1)") is not None
     finally:
-        parser._tables.cache_clear()
+        lark_tables.load.cache_clear()
         parser._machine.cache_clear()
 
 
@@ -148,3 +149,123 @@ def test_long_chain_is_built_in_linear_time():
     seconds(1000)
     small, large = min(seconds(5000) for _ in range(3)), min(seconds(40000) for _ in range(3))
     assert large / small < 8 * 3, (small, large)  # 8x the input; quadratic would be 64x
+
+
+# -- the lexer ------------------------------------------------------------------------------
+
+_LEXER_ALPHABET = _ALPHABET + ["\r", "\r\n", "# c\r", '"a\\"b"', '"open', "$", "\v", "é"]
+
+
+def _soups(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        "".join(rng.choice(_LEXER_ALPHABET) for _ in range(rng.randint(0, 16)))
+        for _ in range(count)
+    ]
+
+
+def test_lexer_tokens_are_larks_own_and_cover_the_text():
+    from lark.exceptions import UnexpectedCharacters
+
+    ignored = []  # Lark's lexer hands the tokens it ignores to the callbacks only
+    basic = Lark(
+        grammar_path().read_text(),
+        parser=None,
+        lexer="basic",
+        lexer_callbacks={"WS": ignored.append, "COMMENT": ignored.append},
+    )
+    for text in SAMPLES + _soups(2000, 20261201):
+        tokens = list(lexer.tokens(text))
+        assert "".join(t.text for t in tokens) == text, text
+        assert all(text[t.start : t.end] == t.text for t in tokens), text
+        recovered = [t for t in tokens if t.kind in (lexer.ERROR, lexer.UNCLOSED_STRING)]
+        ignored.clear()
+        try:
+            found = list(basic.lex(text))
+        except UnexpectedCharacters as error:
+            assert recovered and recovered[0].start == error.pos_in_stream, text
+            continue
+        assert not recovered, text
+        larks = sorted(found + ignored, key=lambda t: t.start_pos)
+        assert [(t.kind, t.text) for t in tokens] == [(t.type, str(t)) for t in larks], text
+
+
+@pytest.mark.parametrize(
+    "keep",
+    # the scans the package makes: the parser's bracket recovery, fmt's verbatim stages,
+    # the parser's search for the code before a token
+    [parser._BRACKETS, {"COMMENT"}, frozenset(lexer.kinds()) - lexer.ignored()],
+    ids=["brackets", "comments", "code"],
+)
+def test_a_scan_finds_what_the_full_token_stream_holds(keep):
+    for text in SAMPLES + _soups(2000, 7):
+        expected = [t for t in lexer.tokens(text) if t.kind in keep]
+        assert list(lexer.scan(text, keep)) == expected, text
+
+
+def test_the_parsers_scan_skips_only_whitespace_and_comments():
+    match = lexer.significant()
+    for text in SAMPLES + _soups(2000, 11):
+        tokens = [t for t in lexer.tokens(text) if t.kind not in lexer.ignored()]
+        found, pos = [], 0
+        while (m := match(text, pos)) is not None and m.lastgroup is not None:
+            start, pos = m.span(m.lastgroup)
+            found.append((m.lastgroup, text[start:pos]))
+        errors = [i for i, t in enumerate(tokens) if t.kind in (lexer.ERROR, "UNCLOSED_STRING")]
+        upto = errors[0] if errors else len(tokens)
+        assert found == [(t.kind, t.text) for t in tokens[:upto]], text
+        assert (m is None) == bool(errors), text
+
+
+# -- the Lark internals behind the tables ---------------------------------------------------
+
+
+def test_the_lark_internals_the_export_reads_are_there():
+    """Fails, naming the Lark version and the missing piece, on a Lark release that moved
+    an internal `lark_tables.build_tables` reads."""
+    import lark
+
+    try:
+        tables = lark_tables.build_tables(grammar_path().read_text(encoding="utf-8"))
+    except lark_tables.LarkChanged as error:
+        pytest.fail(str(error))
+    assert tables["lark"]["version"] == lark.__version__
+    rebuilt = parser._Machine(
+        json.loads(json.dumps(tables), object_pairs_hook=_int_keys), _Builder()
+    )
+    for text in SAMPLES:
+        reference = _reference(text)
+        try:
+            got = rebuilt.parse(text)
+        except parser._Reject:
+            got = "rejected"
+        assert got == ("rejected" if isinstance(reference, tuple) else reference), text
+
+
+def _int_keys(pairs):
+    return {int(k) if k.isdigit() else k: v for k, v in pairs}
+
+
+def test_a_moved_lark_internal_is_reported_with_the_lark_version(monkeypatch):
+    import lark
+    from lark.utils import Serialize
+
+    # A Lark release without the serialisation the export reads (Lark itself runs on).
+    monkeypatch.delattr(Serialize, "memo_serialize")
+    with pytest.raises(lark_tables.LarkChanged) as raised:
+        lark_tables.build_tables(grammar_path().read_text(encoding="utf-8"))
+    message = str(raised.value)
+    assert f"lark {lark.__version__} changed Lark.memo_serialize" in message
+    assert "lark_tables.py" in message
+
+
+def test_larks_own_parser_is_loaded_from_the_tables_only_for_the_same_version(monkeypatch):
+    import lark
+
+    lark_tables.lark_parser.cache_clear()
+    monkeypatch.setattr(lark, "__version__", "0.0.0-another")
+    try:
+        other = lark_tables.lark_parser()  # compiled from the grammar, public API only
+        assert other.parse("input(1) -> dense(1)").data == "start"
+    finally:
+        lark_tables.lark_parser.cache_clear()

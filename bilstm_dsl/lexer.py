@@ -1,0 +1,126 @@
+"""The one lexer for `.arch` text, made from the grammar's own terminals.
+
+The terminals are those of ``grammar/arch.lark``, exported with the parser tables
+(`lark_tables`) in the order Lark's lexer tries them, so a token here is exactly a token to
+the parser. Unlike the parser, the lexer also yields what the grammar ignores (``WS``,
+``COMMENT``: `fmt` keeps comments, a highlighter colours them), and it never stops: text the
+grammar rejects becomes one of two kinds that exist only here,
+
+- ``UNCLOSED_STRING``: a ``"`` whose string does not close on its line, up to the line's end
+  (strings cannot span lines), which the parser reports as E010;
+- ``ERROR``: a run of characters no terminal matches.
+
+Every tool that looks at tokens goes through this module: the parser's fast path
+(`significant`), its error recovery (bracket matching), `fmt` (comments), the Pygments
+lexer and the language server's completion context (`tokens`).
+
+A scan that keeps only some kinds (`scan`) is one regular expression per match: the tokens
+it does not keep are skipped by an atomic group, inside the regular expression engine,
+before the next kept token is matched. That is how `fmt` finds the comments of a 2 MiB
+file in one pass, and how the parser skips whitespace and comments for free. It relies on
+a property of this grammar, checked by ``tests/test_grammar.py`` for the scans the package
+makes: where the token is of a kept kind, no skipped kind matches too (they start with
+different characters), so skipping cannot change where a kept token starts.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple
+
+from . import lark_tables
+
+UNCLOSED_STRING = "UNCLOSED_STRING"
+ERROR = "ERROR"
+
+
+
+class Token(NamedTuple):
+    kind: str
+    """A terminal's name in the grammar (``NAME``, ``INT``, ``ARROW``, ``_COMMA``, ``WS``,
+    ``COMMENT``, ...), `UNCLOSED_STRING` or `ERROR`."""
+    text: str
+    start: int
+    end: int
+
+
+@functools.cache
+def _terminals() -> tuple[tuple[str, str], ...]:
+    return tuple((name, regex) for name, regex in lark_tables.load()["terminals"])
+
+
+@functools.cache
+def _recovery() -> tuple[tuple[str, str], ...]:
+    """Kinds for text the grammar rejects, each matching only where no terminal does (an
+    ``ERROR`` run is built in `_scanner`): a ``"`` that starts no STRING runs to the end of
+    its line."""
+    return ((UNCLOSED_STRING, f'(?!{dict(_terminals())["STRING"]})"[^\r\n]*'),)
+
+
+@functools.cache
+def ignored() -> frozenset[str]:
+    """The kinds the grammar ignores between tokens: whitespace and comments."""
+    return frozenset(lark_tables.load()["ignore"])
+
+
+@functools.cache
+def pattern(kind: str) -> re.Pattern:
+    """The compiled pattern of one terminal of the grammar."""
+    return re.compile(dict(_terminals())[kind])
+
+
+@functools.cache
+def kinds() -> tuple[str, ...]:
+    """Every kind `tokens` yields, in the order they are tried."""
+    return tuple(name for name, _ in _terminals() + _recovery()) + (ERROR,)
+
+
+@functools.cache
+def _scanner(keep: frozenset[str], tolerant: bool) -> Callable[[str, int], re.Match | None]:
+    """A ``match(text, pos)`` that skips every token not in ``keep``, then matches one token
+    of a kept kind (its group named after the kind) or the end of the text.
+
+    ``tolerant``: characters no terminal matches are a token of kind `ERROR`, and an
+    unclosed string one of kind `UNCLOSED_STRING`; otherwise they stop the scan (the match
+    fails), which is what the parser wants."""
+    alternatives = list(_terminals() + _recovery() if tolerant else _terminals())
+    skipped = [regex for name, regex in alternatives if name not in keep]
+    kept = [f"(?P<{name}>{regex})" for name, regex in alternatives if name in keep]
+    if tolerant and ERROR in keep:
+        any_token = "|".join(regex for _, regex in alternatives)
+        kept.append(f"(?P<{ERROR}>(?:(?!{any_token})(?s:.))+)")
+    elif tolerant:  # one character that starts no kept token, once no terminal matched
+        starts_kept = "|".join(regex for name, regex in alternatives if name in keep)
+        skipped.append(f"(?!{starts_kept or '(?!)'})(?s:.)")
+    skip = f"(?>(?:{'|'.join(skipped)})*)" if skipped else ""
+    return re.compile(skip + "(?:" + "|".join(kept + [r"\Z"]) + ")").match
+
+
+def significant() -> Callable[[str, int], re.Match | None]:
+    """For the parser: skip whitespace and comments, then match one token the grammar
+    uses (its kind is ``match.lastgroup``), or the end (``lastgroup`` is None); the match
+    fails on a character no terminal matches."""
+    keep = frozenset(name for name, _ in _terminals()) - ignored()
+    return _scanner(keep, False)
+
+
+def scan(text: str, keep: Iterable[str]) -> Iterator[Token]:
+    """The tokens of ``text`` whose kind is in ``keep``, in order; the others (errors
+    included) are skipped without being made into tokens."""
+    match = _scanner(frozenset(keep), True)
+    pos, end = 0, len(text)
+    while pos < end:
+        m = match(text, pos)
+        kind = m.lastgroup if m is not None else None
+        if kind is None:  # only skipped text was left
+            return
+        start, pos = m.span(kind)
+        yield Token(kind, text[start:pos], start, pos)
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """Every token of ``text``, whitespace, comments and errors included: together they
+    cover the text exactly."""
+    return scan(text, kinds())
