@@ -217,6 +217,15 @@ def test_the_parsers_scan_skips_only_whitespace_and_comments():
         assert (m is None) == bool(errors), text
 
 
+def test_lines_end_at_cr_lf_and_crlf_in_comments_and_strings():
+    kinds = [(t.kind, t.text) for t in lexer.tokens('# a\rx # b\r\ny "s\r"')]
+    assert kinds == [
+        ("COMMENT", "# a"), ("WS", "\r"), ("NAME", "x"), ("WS", " "), ("COMMENT", "# b"),
+        ("WS", "\r\n"), ("NAME", "y"), ("WS", " "), ("UNCLOSED_STRING", '"s'), ("WS", "\r"),
+        ("UNCLOSED_STRING", '"'),
+    ]  # fmt: skip
+
+
 # -- the Lark internals behind the tables ---------------------------------------------------
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bilstm_dsl import ast
+from bilstm_dsl import ast, check
 from bilstm_dsl.parser import MAX_DEPTH, parse
 
 
@@ -144,3 +144,29 @@ def test_long_ignored_runs_before_junk_do_not_backtrack(filler):
     d = only("input(1) -> dense(1)" + filler + "$")
     assert d.code == "E001"
     assert time.process_time() - start < 2.0  # exponential backtracking would take hours
+
+
+# -- line ends: "\n", "\r\n" and a lone "\r" (old Mac files) end a line everywhere -----------
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_comment_ends_at_any_line_end(newline):
+    text = newline.join(["# a model", "input(20, 1)  # in", "  -> lstm(32, seq)", "  -> dense(1)"])
+    assert stages(text) == ["input", "lstm", "dense"]
+
+
+def test_a_cr_only_file_is_checked_whole():
+    # Once, a comment ran to the end of a CR-only file: `check` passed a model that had lost
+    # every layer after the first comment.
+    text = "input(20, 1)  # the input\r  -> lstm(32)\r  -> lstm(16)\r"
+    (diag,) = check(text).diagnostics
+    assert (diag.code, diag.span.line, diag.span.column) == ("E201", 2, 6)
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_positions_count_lines_at_any_line_end(newline):
+    d = only(f"input(20, 1){newline}lstm(32)")
+    assert (d.code, d.span.line, d.span.column) == ("E006", 2, 1)
+    assert "starts a new stage" in d.message
+    d = only(f'input(20, 1){newline}  -> dense(1, activation="relu{newline}  -> dense(1)')
+    assert (d.code, d.span.line, d.span.column, d.span.end_line) == ("E010", 2, 26, 2)
