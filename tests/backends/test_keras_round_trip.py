@@ -153,6 +153,18 @@ def test_emitted_python_is_valid_and_reproduces_every_string(name, layer_name, h
     assert _call_keywords(text, "layers.Dense")[0]["name"] == layer_name
 
 
+@settings(max_examples=200, deadline=None)
+@given(header=st.text(), trailing=st.text())
+def test_any_comment_the_checker_accepts_leaves_the_emitted_python_valid(header, trailing):
+    """Comments reach the docstring and the per-line comments of the generated code."""
+    spec = f"# {header}\ninput(3, 2)\n  -> dense(1)  # {trailing}\n"
+    assume(check(spec).ok)
+    text = bilstm_dsl.to_python(spec)
+    text.encode("utf-8")
+    body = [type(node).__name__ for node in ast.parse(text).body]
+    assert body == ["Expr", "Import", "Assign", "Assign", "Assign", "If"]
+
+
 def test_an_emoji_name_is_written_as_one_escape(keras):
     text = _emitted("m😀", "a😀b")
     assert 'name="a\\U0001f600b"' in text and 'name="m\\U0001f600"' in text
