@@ -1,131 +1,314 @@
 """The `bilstm-dsl` command line.
 
 Exit codes, relied on by scripts and CI: 0 no error found, 1 errors found in a spec, 2 a
-usage or I/O problem (missing or unreadable file). Backends that import heavy frameworks are
-loaded only inside the commands that need them, so `check` and `summary` start fast and never
-import TensorFlow.
+usage or I/O problem (a file that cannot be read, an output that cannot be written), 3 an
+internal error (a bug: a traceback and a request to report it), 128 + N when signal N
+(SIGTERM, SIGINT, SIGHUP) stopped a write. A batch (`check a b c`, `fmt a b c`) goes
+through every file and exits with the worst status of them.
+
+Backends that import heavy frameworks are loaded only inside the commands that need them,
+so `check` and `summary` start fast and never import TensorFlow. Reading specs and
+writing outputs is `files`'s job; this module wires arguments to it and to the checker.
+
+Output is robust to the ordinary faults of a command line: a reader that goes away (`|
+head`) ends the output quietly without changing the exit code, a full disk or closed
+standard output is a one-line error (exit 2), and text that the terminal's encoding cannot
+show is written as backslash escapes.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
+import math
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from . import __version__
-from .checker import MAX_SOURCE_BYTES, CheckResult, check_bytes
-from .diagnostics import Severity, render
-from .shapes import fmt
+from .checker import CheckResult, check_bytes
+from .diagnostics import Severity, printable, render
+from .files import (
+    EXIT_BUG,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    Interrupted,
+    OutputError,
+    ReadError,
+    TargetChanged,
+    UsageError,
+    check_file,
+    check_output_path,
+    check_path,
+    exit_status,
+    output_target,
+    read_bytes,
+    read_source,
+    unreadable,
+)
+from .model import weights_bytes
+from .shapes import fmt, fmt_shapes
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+__all__ = [
+    "EXIT_BUG",
+    "EXIT_OK",
+    "EXIT_PROBLEMS",
+    "EXIT_USAGE",
+    "UsageError",
+    "build_parser",
+    "check_path",
+    "main",
+    "read_bytes",
+]
 
 
-class UsageError(Exception):
-    """A problem with the command line or the files it names (exit 2)."""
+# -- standard streams
 
 
-def read_bytes(path: str) -> tuple[str, bytes]:
-    """The display name and raw bytes of a spec file; ``-`` is standard input."""
+class _Streams:
+    """Whether standard output still has a reader (it stops having one at `| head`)."""
+
+    stdout_gone = False
+
+
+def out(text: str) -> None:
+    """Write ``text`` to standard output. A reader that went away ends the output quietly
+    (the command's exit code stands); any other failure, such as a full disk, is a
+    `UsageError`. Standard output closed from the start is one too: output is what was
+    asked for."""
+    if _Streams.stdout_gone:
+        return
+    stream = sys.stdout
+    if stream is None:
+        raise UsageError("cannot write to standard output: it is closed")
     try:
-        if path == "-":
-            if sys.stdin is None or sys.stdin.closed:
-                raise UsageError("cannot read standard input: it is closed")
-            shown, data = "<stdin>", sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1)
-        elif os.path.isdir(path):
-            raise UsageError(f"{path}: is a directory, not an .arch file")
-        else:
-            with open(path, "rb") as handle:
-                shown, data = path, handle.read(MAX_SOURCE_BYTES + 1)
-    except (OSError, ValueError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
-        raise UsageError(f"{path}: cannot read: {reason}") from None
-    if not data.strip():
-        raise UsageError(
-            f"{shown}: is empty; an .arch file holds a chain like `input(20, 1) -> ...`"
-        )
-    if b"\0" in data[:8192]:
-        raise UsageError(
-            f"{shown}: looks like a binary file (it holds NUL bytes), not an .arch spec"
-        )
-    return shown, data
+        stream.write(text)
+    except BrokenPipeError:
+        _Streams.stdout_gone = True
+        _discard(stream)
+    except OSError as error:
+        _Streams.stdout_gone = True
+        _discard(stream)
+        raise UsageError(f"cannot write to standard output: {error.strerror or error}") from None
 
 
-def check_path(path: str) -> CheckResult:
-    shown, data = read_bytes(path)
-    return check_bytes(data, shown)
+def err(text: str) -> None:
+    """Write a line to standard error, if there is one that can take it."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(text + "\n")
+        stream.flush()
+    except OSError:
+        _discard(stream)
+
+
+def _discard(stream: io.TextIOBase) -> None:
+    """Point the stream's descriptor at /dev/null, so what is still buffered (and the
+    interpreter's final flush) goes nowhere instead of failing again at exit."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        fd = stream.fileno()
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
+
+
+def _finish(status: int) -> int:
+    """Flush standard output; a failure there is the command's failure too."""
+    stream = sys.stdout
+    if stream is None or _Streams.stdout_gone:
+        return status
+    try:
+        stream.flush()
+    except BrokenPipeError:
+        _discard(stream)
+    except OSError as error:
+        _discard(stream)
+        err(f"bilstm-dsl: error: cannot write to standard output: {error.strerror or error}")
+        return max(status, EXIT_USAGE)
+    return status
+
+
+def _prepare_streams() -> None:
+    """Make the standard streams safe to use: descriptors 0-2 that are closed are held open
+    on /dev/null (so a file opened later cannot take their number and receive what is
+    meant for standard output), and text the terminal's encoding cannot show (a
+    strict-ASCII locale, cp1252, a file name's undecodable bytes) becomes backslash
+    escapes rather than an exception."""
+    _Streams.stdout_gone = False
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                null = os.open(os.devnull, os.O_RDWR)
+                if null != fd:
+                    os.dup2(null, fd)
+                    os.close(null)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, io.UnsupportedOperation):
+                reconfigure(errors="backslashreplace")
 
 
 def use_color(stream) -> bool:  # noqa: ANN001
-    """Colour for a terminal, unless NO_COLOR is set (https://no-color.org)."""
-    if os.environ.get("NO_COLOR"):
+    """Colour for a terminal, unless NO_COLOR is set (https://no-color.org) or the terminal
+    says it cannot show it (TERM=dumb)."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
     isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+    try:
+        return bool(isatty and isatty())
+    except (OSError, ValueError):
+        return False
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    results: list[CheckResult] = []
-    for path in args.paths:
-        results.append(check_path(path))
-    if args.format == "json":
-        rows = [d.to_json(r.path) for r in results for d in r.diagnostics]
-        print(json.dumps(rows, indent=2))
-    elif args.format == "sarif":
-        from .formats import sarif
+def _print_diagnostics(result: CheckResult, to_stdout: bool = False) -> None:
+    stream = sys.stdout if to_stdout else sys.stderr
+    color = use_color(stream)
+    for diag in result.diagnostics:
+        text = render(diag, result.source, result.path, color)
+        if to_stdout:
+            out(text + "\n")
+        else:
+            err(text)
 
-        print(json.dumps(sarif(results), indent=2))
+
+# -- check
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    results = [check_file(path) for path in args.paths]
+    status = max(exit_status(result) for result in results)
+    if args.format == "json":
+        _json_rows(results)
+    elif args.format == "sarif":
+        from .formats import sarif_text
+
+        for piece in sarif_text(results):
+            out(piece)
     elif args.format == "github":
         from .formats import github
 
-        sys.stdout.write(github(results))
+        out(github(results))
     else:
-        color = use_color(sys.stdout)
         for result in results:
-            for diag in result.diagnostics:
-                print(render(diag, result.source, result.path, color))
+            _print_diagnostics(result, to_stdout=True)
         counts = {s: 0 for s in Severity}
         for result in results:
             for diag in result.diagnostics:
                 counts[diag.severity] += 1
         files = _plural(len(results), "file")
         if not any(counts.values()):
-            print(f"ok: {files} checked, no problems found")
+            out(f"ok: {files} checked, no problems found\n")
         else:
             found = ", ".join(_plural(n, str(s)) for s, n in counts.items() if n)
-            print(f"found {found} in {files}")
-    return EXIT_PROBLEMS if any(not r.ok for r in results) else EXIT_OK
+            out(f"found {found} in {files}\n")
+    return status
+
+
+def _json_rows(results: Iterable[CheckResult]) -> None:
+    """The diagnostics as one JSON array, an object per line, written as they are made:
+    a 2 MiB spec can hold 200,000 diagnostics, and json.dumps(indent=...) builds the whole
+    text from millions of pieces in Python, at seconds and hundreds of megabytes."""
+    first = True
+    for result in results:
+        for diag in result.diagnostics:
+            out(("[\n  " if first else ",\n  ") + json.dumps(diag.to_json(result.path)))
+            first = False
+    out("[]\n" if first else "\n]\n")
+
+
+# -- summary
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
     result = check_path(args.path)
     if not result.ok:
-        _print_diagnostics(result, sys.stderr)
+        _print_diagnostics(result)
         return EXIT_PROBLEMS
     summary = result.summary
     assert summary is not None
+    digits = _digits(max(_numbers(summary), default=0))
+    if digits > _MAX_DIGITS:
+        err(
+            f"bilstm-dsl: error: {printable(result.path)}: the model's sizes run to "
+            f"{digits:,} digits, too many to print (the limit is {_MAX_DIGITS:,}); no machine "
+            "could build it"
+        )
+        return EXIT_PROBLEMS
     if args.format == "json":
-        print(json.dumps(summary, indent=2))
+        out(json.dumps(summary, indent=2) + "\n")
     else:
         from .backends.plan import model_name
 
-        print(summary_table(result, model_name(result.path)))
+        out(summary_table(result, model_name(result.path)) + "\n")
     return EXIT_OK
 
 
-def _bytes(params: int) -> str:
-    size = params * 4.0  # float32 weights, as Keras's summary assumes for the default dtype
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.2f} {unit}"
-        size /= 1024
-    raise AssertionError
+_MAX_DIGITS = min(4300, getattr(sys, "get_int_max_str_digits", lambda: 4300)() or 4300)
+"""The longest number printed (Python's default limit on converting integers to text, or
+the interpreter's own if lower): dimensions of up to 100 digits multiply into parameter
+counts of thousands, and converting those to decimal takes time quadratic in their length."""
+
+
+def _numbers(value: object) -> Iterable[int]:
+    """Every integer in a summary object (counts and dimensions), as magnitudes."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        yield abs(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _numbers(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _numbers(item)
+
+
+def _digits(number: int) -> int:
+    """The number of decimal digits of ``number`` >= 0, without converting it to text."""
+    if number < 10**15:
+        return len(str(number))
+    estimate = int(number.bit_length() * math.log10(2))  # never more than the truth
+    return estimate + 1 if number < 10 ** (estimate + 1) else estimate + 2
+
+
+_UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
+
+
+def readable_size(size: int) -> str:
+    """Bytes as Keras's summary writes them (``readable_memory_size`` in
+    keras/src/utils/summary_utils.py): two decimals in B, KB, MB, GB, TB or PB, in powers
+    of 1024. Past 1024 PB, which no machine holds, still PB (Keras would divide once more
+    and still say PB), with thousands separators, then with a power of ten once the
+    number outgrows a float (1e308)."""
+    if size < 1024 ** len(_UNITS):
+        value = float(size)
+        for unit in _UNITS[:-1]:
+            if value < 1024:
+                return f"{value:.2f} {unit}"
+            value /= 1024
+        return f"{value:.2f} {_UNITS[-1]}"
+    shift = max(0, size.bit_length() - 64)
+    log = math.log10(size >> shift) + shift * math.log10(2) - 5 * math.log10(1024)
+    if log < 15:
+        return f"{size / 1024**5:,.2f} PB"
+    exponent = math.floor(log)
+    mantissa = round(10 ** (log - exponent), 2)
+    if mantissa >= 10:
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"{mantissa:.2f}e+{exponent} PB"
 
 
 def summary_table(result: CheckResult, name: str) -> str:
@@ -133,14 +316,15 @@ def summary_table(result: CheckResult, name: str) -> str:
     summary = result.summary
     assert summary is not None and result.input is not None
     input_name = str(result.input.args.get("name") or "input_layer")
-    rows = [(f"{input_name} (InputLayer)", fmt(result.input_shape), "0")]
+    rows = [(f"{printable(input_name)} (InputLayer)", fmt(result.input_shape), "0")]
     for stage in result.stages:
-        shapes = (
-            " ".join(fmt(s) for s in stage.shapes)
-            if len(stage.shapes) > 1
-            else fmt(stage.shapes[0])
+        rows.append(
+            (
+                f"{printable(stage.name)} ({stage.layer.keras_class})",
+                fmt_shapes(stage.shapes),
+                f"{stage.params:,}",
+            )
         )
-        rows.append((f"{stage.name} ({stage.layer.keras_class})", shapes, f"{stage.params:,}"))
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(_HEADERS)]
     widths = [max(w, m) for w, m in zip(widths, (30, 24, 10))]
 
@@ -151,39 +335,39 @@ def summary_table(result: CheckResult, name: str) -> str:
         padded = [cells[0].ljust(widths[0]), cells[1].ljust(widths[1]), cells[2].rjust(widths[2])]
         return edge + edge.join(f" {c} " for c in padded) + edge
 
-    out = [
-        f'Model: "{name}"',
+    table = [
+        f'Model: "{printable(name)}"',
         line("┏", "┳", "┓", "━"),
         row(_HEADERS, "┃"),
         line("┡", "╇", "┩", "━"),
     ]
     for i, cells in enumerate(rows):
-        out.append(row(cells, "│"))
-        out.append(line("├", "┼", "┤", "─") if i < len(rows) - 1 else line("└", "┴", "┘", "─"))
+        table.append(row(cells, "│"))
+        table.append(line("├", "┼", "┤", "─") if i < len(rows) - 1 else line("└", "┴", "┘", "─"))
     for label, key in (
         ("Total params", "total_params"),
         ("Trainable params", "trainable_params"),
         ("Non-trainable params", "non_trainable_params"),
     ):
         count = int(summary[key])  # type: ignore[call-overload]
-        out.append(f" {label}: {count:,} ({_bytes(count)})")
-    return "\n".join(out)
+        # float32 weights, as Keras's summary assumes for the default dtype
+        table.append(f" {label}: {count:,} ({readable_size(count * 4)})")
+    return "\n".join(table)
 
 
 _HEADERS = ("Layer (type)", "Output Shape", "Param #")
 
 
-def _print_diagnostics(result: CheckResult, stream) -> None:  # noqa: ANN001
-    color = use_color(stream)
-    for diag in result.diagnostics:
-        print(render(diag, result.source, result.path, color), file=stream)
+# -- compile
 
 
 def cmd_compile(args: argparse.Namespace) -> int:
     """Check, then emit the model; nothing is written unless the spec checks clean."""
     from .backends.plan import model_name, plan
-    from .files import OutputError, atomic_write, check_output_path, write_text
+    from .files import atomic_write, write_text
 
+    if args.name is not None:
+        check_model_name(args.name)
     emit = args.emit or ("keras" if args.output and args.output.endswith(".keras") else None)
     if emit is None:
         raise UsageError(
@@ -195,16 +379,13 @@ def cmd_compile(args: argparse.Namespace) -> int:
             raise UsageError("`--emit keras` writes a file: give `-o OUT.keras`")
         if not args.output.endswith(".keras"):
             raise UsageError(f"{args.output}: a Keras model file must end in `.keras`")
-    try:
-        target = check_output_path(args.output, args.path) if args.output else None
-    except OutputError as error:
-        raise UsageError(str(error)) from None
+    target = check_output_path(args.output, args.path) if args.output else None
     result = check_path(args.path)
     if not result.ok:
-        _print_diagnostics(result, sys.stderr)
+        _print_diagnostics(result)
         return EXIT_PROBLEMS
     if result.diagnostics:  # warnings and notes: worth seeing, not worth stopping for
-        _print_diagnostics(result, sys.stderr)
+        _print_diagnostics(result)
     name = model_name(result.path, args.name)
     if emit == "python":
         from .backends.python import emit_python
@@ -212,6 +393,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
         source_name = "<stdin>" if result.path == "<stdin>" else os.path.basename(result.path)
         text = emit_python(plan(result, name), source_name)
     else:
+        check_memory(result)
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         try:
             from .backends.keras import build_model, save_model
@@ -226,68 +408,174 @@ def cmd_compile(args: argparse.Namespace) -> int:
             try:
                 atomic_write(target, lambda tmp: save_model(model, tmp))
             except OSError as error:
-                raise UsageError(f"{target}: cannot write: {error.strerror or error}") from None
-            print(f"wrote {target} ({model.count_params():,} params)", file=sys.stderr)
+                raise OutputError(f"{target}: cannot write: {error.strerror or error}") from None
+            _wrote(target, f" ({model.count_params():,} params)")
             return EXIT_OK
         text = model.to_json(indent=2) + "\n"
-    if target is None:
-        sys.stdout.write(text)
+    if target is None or os.fspath(target) == "-":
+        out(text)
     else:
         try:
             write_text(target, text)
         except OSError as error:
-            raise UsageError(f"{target}: cannot write: {error.strerror or error}") from None
-        print(f"wrote {target}", file=sys.stderr)
+            raise OutputError(f"{target}: cannot write: {error.strerror or error}") from None
+        _wrote(target)
     return EXIT_OK
+
+
+def _wrote(target: os.PathLike[str], detail: str = "") -> None:
+    if os.fspath(target) != "-":
+        err(f"wrote {printable(os.fspath(target))}{detail}")
+
+
+def check_model_name(name: str) -> None:
+    """Refuse a ``--name`` Keras cannot take or that would corrupt what is written: Keras
+    refuses ``/`` (keras/src/ops/operation.py); undecodable bytes cannot be written to a
+    .keras file's JSON or a Python file; control characters would reach terminals."""
+    shown = printable(name)
+    if not name:
+        raise UsageError("--name: the model's name is empty")
+    if "/" in name:
+        raise UsageError(f"--name {shown}: Keras model names cannot contain `/`")
+    if shown != name:
+        raise UsageError(
+            f"--name {shown}: a model name must be printable UTF-8 text, without control "
+            "characters or undecodable bytes"
+        )
+
+
+def available_memory() -> int | None:
+    """Bytes this process can expect to allocate: the smallest of the memory the system has
+    available (MemAvailable in /proc/meminfo, else the physical memory), a container's
+    memory limit (cgroup) less what it uses, and the address-space limit (ulimit -v);
+    None when none of them is known."""
+    found: list[int] = []
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    found.append(int(line.split()[1]) * 1024)
+    if not found:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            found.append(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    for limit_file, usage_file in (
+        ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+        (
+            "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+            "/sys/fs/cgroup/memory/memory.usage_in_bytes",
+        ),
+    ):
+        with contextlib.suppress(OSError, ValueError):
+            with open(limit_file, encoding="ascii") as handle:
+                limit = int(handle.read().strip())  # "max": no limit, a ValueError
+            with open(usage_file, encoding="ascii") as handle:
+                used = int(handle.read().strip())
+            if limit < 1 << 60:  # cgroup v1 writes "no limit" as a huge number
+                found.append(max(0, limit - used))
+    with contextlib.suppress(ImportError, OSError, ValueError):
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        if soft != resource.RLIM_INFINITY:
+            found.append(soft)
+    return min(found) if found else None
+
+
+def check_memory(result: CheckResult) -> None:
+    """Refuse, before Keras is imported, a model whose float32 weights alone need more
+    memory than this process can have: building it would take minutes and then die
+    (`lstm(10**9)` needs 14 exabytes)."""
+    need = weights_bytes(result.stages)
+    have = available_memory()
+    if have is not None and need > have:
+        exact = f" ({need:,} bytes)" if _digits(need) <= 30 else ""
+        raise UsageError(
+            f"{printable(result.path)}: the model's weights need {readable_size(need)}"
+            f"{exact} of memory, more than the {readable_size(have)} available here; "
+            "make the layers smaller"
+        )
+
+
+# -- fmt
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
     """Format files in place (atomically), or report (`--check`) / show (`--diff`) what
-    would change. Exit 1 when `--check`/`--diff` find a file to change or a file does not
-    parse; such a file is never touched."""
+    would change. Every file is visited; the exit code is the worst of them: 2 a file
+    that cannot be read or written, 1 a file that does not parse or is too large, or
+    (`--check`/`--diff`) one that would change, or one edited while being formatted."""
+    status = EXIT_OK
+    for path in args.paths:
+        status = max(status, _fmt_one(path, args))
+    return status
+
+
+def _fmt_one(path: str, args: argparse.Namespace) -> int:
     import difflib
 
+    from .checker import MAX_SOURCE_BYTES
     from .files import write_text
     from .fmt import format_source
 
-    changed = failed = 0
-    for path in args.paths:
-        shown, data = read_bytes(path)
-        try:
-            source = data.decode("utf-8")
-        except UnicodeDecodeError:
-            result = check_bytes(data, shown)
-            _print_diagnostics(result, sys.stderr)
-            failed += 1
-            continue
-        formatted = format_source(source)
-        if formatted.text is None:
-            for diag in formatted.diagnostics:
-                print(render(diag, source, shown), file=sys.stderr)
-            failed += 1
-            continue
-        if formatted.text != source and args.diff:
-            old, new = source.splitlines(True), formatted.text.splitlines(True)
-            sys.stdout.writelines(difflib.unified_diff(old, new, shown, shown))
-        if path == "-":
-            if not args.diff:
-                sys.stdout.write(formatted.text)
-            changed += formatted.text != source
-            continue
-        if formatted.text == source:
-            continue
-        changed += 1
-        if args.check:
-            print(f"would reformat {path}")
-        elif not args.diff:
-            try:
-                write_text(path, formatted.text)
-            except OSError as error:
-                raise UsageError(f"{path}: cannot write: {error.strerror or error}") from None
-            print(f"reformatted {path}", file=sys.stderr)
-    if (args.check or args.diff) and changed or failed:
+    try:
+        source_file = read_source(path)
+    except ReadError as error:
+        _print_diagnostics(unreadable(error))
+        return EXIT_USAGE
+    shown, data = source_file.shown, source_file.data
+    if len(data) > MAX_SOURCE_BYTES:  # E011; formatting the first 2 MiB would truncate it
+        _print_diagnostics(check_bytes(data, shown))
         return EXIT_PROBLEMS
+    try:
+        source = data.decode("utf-8")
+    except UnicodeDecodeError:
+        _print_diagnostics(check_bytes(data, shown))
+        return EXIT_PROBLEMS
+    formatted = format_source(source)
+    if formatted.text is None:
+        color = use_color(sys.stderr)
+        for diag in formatted.diagnostics:
+            err(render(diag, source, shown, color))
+        return EXIT_PROBLEMS
+    if formatted.text != source and args.diff:
+        old, new = source.splitlines(True), formatted.text.splitlines(True)
+        out("".join(difflib.unified_diff(old, new, shown, shown)))
+    if path == "-":
+        if not args.diff:
+            out(formatted.text)
+        return EXIT_PROBLEMS if formatted.text != source and (args.check or args.diff) else 0
+    if formatted.text == source:
+        return EXIT_OK
+    if args.check:
+        out(f"would reformat {printable(path)}\n")
+        return EXIT_PROBLEMS
+    if args.diff:
+        return EXIT_PROBLEMS
+    try:
+        where = output_target(path)
+        if where.kind != "file":
+            raise OutputError(
+                f"{path}: is not a regular file; fmt rewrites files in place "
+                "(format a stream with `fmt -`)"
+            )
+        write_text(path, formatted.text, unchanged=source_file)
+    except TargetChanged:
+        err(
+            f"bilstm-dsl: {printable(path)}: changed while it was being formatted; "
+            "left as it is, run fmt again"
+        )
+        return EXIT_PROBLEMS
+    except OutputError as error:
+        err(f"bilstm-dsl: error: {printable(str(error))}")
+        return EXIT_USAGE
+    except OSError as error:
+        err(f"bilstm-dsl: error: {printable(path)}: cannot write: {error.strerror or error}")
+        return EXIT_USAGE
+    err(f"reformatted {printable(path)}")
     return EXIT_OK
+
+
+# -- the parser and main
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -320,7 +608,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         help="build the Keras model: a .keras file, Python source, or the model's JSON config",
     )
     p.add_argument("path", metavar="PATH", help="an .arch file, or - for stdin")
-    p.add_argument("-o", "--output", metavar="OUT", help="the file to write (atomically)")
+    p.add_argument(
+        "-o", "--output", metavar="OUT", help="the file to write (atomically), or - for stdout"
+    )
     p.add_argument(
         "--emit",
         choices=("keras", "python", "json"),
@@ -354,33 +644,36 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _prepare_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in argv if not a.startswith("-")), None)
     parser = build_parser(command if command in ("check", "summary", "compile", "fmt") else None)
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit:  # argparse has printed its usage message
-        return EXIT_USAGE if exit.code else EXIT_OK
-    try:
-        return args.run(args)
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exit:  # argparse has printed its usage message, or --help
+            return _finish(EXIT_USAGE if exit.code else EXIT_OK)
+        return _finish(args.run(args))
     except UsageError as error:
-        print(f"bilstm-dsl: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except BrokenPipeError:
-        # The reader went away (`bilstm-dsl check x | head`); nothing left to say.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
+        err(f"bilstm-dsl: error: {printable(str(error))}")
+        return _finish(EXIT_USAGE)
+    except Interrupted as stop:
+        return stop.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # Output written past `out` (a module printing by itself) whose reader went away:
+        # the command did not finish its output, which is an I/O failure.
+        _discard(sys.stdout)
+        return EXIT_USAGE
     except Exception:  # noqa: BLE001 - the last line of defence: a bug, not a user error
-        traceback.print_exc()
-        print(
+        with contextlib.suppress(OSError):
+            traceback.print_exc()
+        err(
             "bilstm-dsl: internal error: this is a bug in bilstm-dsl, please report it with "
-            "the file that caused it",
-            file=sys.stderr,
+            "the file that caused it"
         )
-        return 3
+        return EXIT_BUG
 
 
 def entry() -> None:

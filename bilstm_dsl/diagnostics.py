@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,14 +31,9 @@ class Severity(str, enum.Enum):
         return self.value
 
 
-LINE_END = re.compile(r"\r\n|\r(?!\n)|\n")
-"""A line end, as the grammar and LSP know them: ``\\n``, ``\\r\\n`` or a lone ``\\r``."""
-
-
 class LineIndex:
     """Line starts of one text, computed on first use: spans are made by the thousand while
-    parsing, but only the few that reach a message ever need a line and column. Lines end
-    at `LINE_END`."""
+    parsing, but only the few that reach a message ever need a line and column."""
 
     __slots__ = ("text", "_starts")
 
@@ -45,16 +41,14 @@ class LineIndex:
         self.text = text
         self._starts: list[int] | None = None
 
-    @property
-    def starts(self) -> list[int]:
-        """The offset where each line begins."""
-        if self._starts is None:
-            self._starts = [0] + [m.end() for m in LINE_END.finditer(self.text)]
-        return self._starts
-
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of ``offset`` (columns count characters)."""
-        starts = self.starts
+        starts = self._starts
+        if starts is None:
+            starts = self._starts = [0]
+            find, at = self.text.find, 0
+            while (at := find("\n", at) + 1) > 0:
+                starts.append(at)
         offset = max(0, min(offset, len(self.text)))
         line = bisect.bisect_right(starts, offset) - 1
         return line + 1, offset - starts[line] + 1
@@ -212,6 +206,7 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
         "the chain has more than 100,000 stages",
         lambda: "input(1)" + " -> dense(1)" * 100_000,
     ),
+    ("E013", E, "cannot read the file", ""),
     # -- names and arguments
     ("E101", E, "unknown layer", "input(20, 1) -> lstn(32)"),
     ("E102", E, "unknown keyword argument", "input(20, 1) -> lstm(32, retrun_sequences=true)"),
@@ -406,30 +401,79 @@ def _paint(text: str, code: str, color: bool) -> str:
 
 def render(diag: Diagnostic, source: str, path: str, color: bool = False) -> str:
     """Render ``diag`` the way compilers do: location, source line, carets, help. With
-    ``color``, the severity and carets are painted with ANSI codes (for a terminal)."""
+    ``color``, the severity and carets are painted with ANSI codes (for a terminal).
+
+    Control characters, bidirectional overrides and undecodable bytes of the path, the
+    source line and the messages are shown escaped (`printable`): a spec must not be able
+    to drive the terminal it is reported on. The cost is bounded by the window shown, not
+    the length of the line or the file, so rendering many diagnostics stays linear."""
     span = diag.span
-    lines = source.split("\n")
+    index = span._index if span._index.text is source else index_for(source)
+    line, column = index.line_col(span.start)
     tone = _COLORS[diag.severity]
     label = _paint(f"{diag.severity}[{diag.code}]", f"1;{tone}", color)
-    location = _paint(f"{path}:{span.line}:{span.column}:", "1", color)
-    head = f"{location} {label}: {diag.message}"
-    if not 1 <= span.line <= len(lines):
-        return head + (f"\n  = help: {diag.help}" if diag.help else "")
-    text = lines[span.line - 1].rstrip("\r")
-    number = str(span.line)
+    location = _paint(f"{_printable_path(path)}:{line}:{column}:", "1", color)
+    head = f"{location} {label}: {printable(diag.message)}"
+    help_text = printable(diag.help) if diag.help else None
+    if not source:  # nothing to show: an empty or unread file
+        return head + (f"\n  = help: {help_text}" if help_text else "")
+    # The part of the span's line that can be shown: from a window before the span to the
+    # line's end or two windows after it, whichever comes first.
+    at = max(0, min(span.start, len(source)))
+    lo = max(at - (column - 1), at - _WINDOW)
+    stop = _LINE_BREAK.search(source, at, min(len(source), at + 2 * _WINDOW))
+    hi = stop.start() if stop else min(len(source), at + 2 * _WINDOW)
+    text = source[lo:hi]
+    number = str(line)
     gutter = " " * len(number)
     # Long lines are cut around the span so the carets stay on screen.
-    start_col = span.column - 1
-    end_col = span.end_column - 1 if span.end_line == span.line else len(text)
-    end_col = max(end_col, start_col + 1)
+    start_col = at - lo
+    end_col = span.end - lo if index.line_col(span.end)[0] == line else len(text)
+    end_col = max(min(end_col, len(text)), start_col + 1)
     shown, offset = _window(text, start_col, end_col)
-    width = max(1, min(end_col, offset + len(shown)) - start_col)
-    carets = " " * (start_col - offset) + _paint("^" * width, f"1;{tone}", color)
+    start_col -= offset
+    end_col -= offset
+    escaped = printable(shown)
+    if escaped == shown and "\t" not in shown:
+        pad, width = " " * start_col, min(end_col, len(shown)) - start_col
+    else:  # escapes widen the text; tabs stay tabs under it, so the carets line up
+        pad = _NOT_TAB.sub(" ", printable(shown[:start_col]))
+        width = len(printable(shown[start_col:end_col]))
+    carets = pad + _paint("^" * max(1, width), f"1;{tone}", color)
     bar = _paint("|", "1;34", color)
-    out = [head, f"{gutter} {bar}", f"{number} {bar} {shown}", f"{gutter} {bar} {carets}"]
-    if diag.help:
-        out.append(f"{gutter} = {_paint('help', '1;36', color)}: {diag.help}")
+    out = [head, f"{gutter} {bar}", f"{number} {bar} {escaped}", f"{gutter} {bar} {carets}"]
+    if help_text:
+        out.append(f"{gutter} = {_paint('help', '1;36', color)}: {help_text}")
     return "\n".join(out)
+
+
+@functools.lru_cache(maxsize=64)
+def _printable_path(path: str) -> str:
+    return printable(path)
+
+
+_LINE_BREAK = re.compile(r"[\r\n]")
+_NOT_TAB = re.compile(r"[^\t]")
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f"  # C0 but tab, DEL, C1: ESC starts terminal commands
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidirectional marks and overrides
+    "\u2028\u2029"  # line and paragraph separators
+    "\ud800-\udfff]"  # lone surrogates: undecodable bytes of a file name
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte os.fsdecode could not decode: show the byte
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that could move the cursor, change colours, reorder
+    what a terminal shows or fail to encode written as an escape (``\\x1b``,
+    ``\\u202e``); tabs and everything else unchanged."""
+    return _UNSAFE.sub(_escape, text)
 
 
 _WINDOW = 120

@@ -543,7 +543,7 @@ def _import_pygls() -> tuple[Any, Any]:
         from lsprotocol import types
         from pygls.lsp.server import LanguageServer
     except ImportError:
-        from .cli import UsageError
+        from .files import UsageError
 
         raise UsageError(INSTALL_HINT) from None
     return LanguageServer, types
@@ -695,7 +695,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 def _module_main() -> int:
     """``python -m bilstm_dsl.lsp``: the server, with the CLI's message for a missing
     pygls."""
-    from .cli import EXIT_USAGE, UsageError
+    from .files import EXIT_USAGE, UsageError
 
     try:
         return main()

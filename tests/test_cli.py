@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -74,18 +75,18 @@ def test_check_reads_stdin(monkeypatch, capsys):
     assert code == 1 and out.startswith("<stdin>:1:1: error[E203]")
 
 
-def test_missing_file_exits_2(tmp_path, capsys):
+def test_missing_file_is_reported_and_exits_2(tmp_path, capsys):
     code, out, err = run(capsys, "check", str(tmp_path / "nope.arch"))
-    assert code == 2 and out == ""
-    assert (
-        err.strip()
-        == f"bilstm-dsl: error: {tmp_path / 'nope.arch'}: cannot read: No such file or directory"
+    assert code == 2 and err == ""
+    assert out.splitlines()[0] == (
+        f"{tmp_path / 'nope.arch'}:1:1: error[E013]: cannot read the file: "
+        "No such file or directory"
     )
 
 
-def test_directory_exits_2(tmp_path, capsys):
-    code, _, err = run(capsys, "check", str(tmp_path))
-    assert code == 2 and "is a directory" in err
+def test_directory_is_reported_and_exits_2(tmp_path, capsys):
+    code, out, _ = run(capsys, "check", str(tmp_path))
+    assert code == 2 and "error[E013]: cannot read the file: it is a directory" in out
 
 
 def test_unreadable_file_exits_2(tmp_path, capsys):
@@ -97,8 +98,8 @@ def test_unreadable_file_exits_2(tmp_path, capsys):
             pytest.skip("running as a user who can read anything")
     except PermissionError:
         pass
-    code, _, err = run(capsys, "check", str(spec))
-    assert code == 2 and "Permission denied" in err
+    code, out, _ = run(capsys, "check", str(spec))
+    assert code == 2 and "error[E013]: cannot read the file: Permission denied" in out
 
 
 def test_invalid_utf8_is_a_diagnostic(tmp_path, capsys):
@@ -184,3 +185,228 @@ def test_no_color_turns_colour_off(monkeypatch):
     monkeypatch.setattr(sys, "stdout", terminal)
     main(["check", str(BROKEN)])
     assert "\x1b[" not in terminal.getvalue()
+
+
+def test_term_dumb_turns_colour_off(monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "dumb")
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    assert main(["check", str(BROKEN)]) == 1
+    assert "error[E201]" in terminal.getvalue() and "\x1b[" not in terminal.getvalue()
+
+
+# -- ordinary faults of a command line: never a traceback, never a wrong exit code
+
+
+def cli(*argv, **kwargs) -> subprocess.CompletedProcess:
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    return subprocess.run(
+        [sys.executable, "-m", "bilstm_dsl", *map(str, argv)],
+        check=False,
+        **{**streams, **kwargs},
+    )
+
+
+MANY_ERRORS = "input(20, 1)" + " -> lstn(1)" * 2_000 + "\n"  # ~400 KB of text output
+
+
+def test_a_reader_that_leaves_early_keeps_the_exit_code(tmp_path):
+    """`bilstm-dsl check bad.arch | head -1`: the pipe closes while output is still being
+    written; the status is still 1 (errors found), and nothing is said about the pipe."""
+    spec = tmp_path / "bad.arch"
+    spec.write_text(MANY_ERRORS)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bilstm_dsl", "check", str(spec)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    first = proc.stdout.readline()
+    proc.stdout.close()  # like head -1: more than a pipe buffer is still unwritten
+    assert proc.wait(timeout=60) == 1
+    assert first.startswith(f"{spec}:1:17: error[E101]".encode())
+    assert proc.stderr.read() == b""
+
+
+@pytest.mark.parametrize("form", ["text", "json", "sarif", "github"])
+def test_a_full_disk_on_standard_output_is_a_one_line_error(form):
+    with open("/dev/full", "wb") as full:
+        proc = cli("check", "--format", form, BROKEN, stdout=full)
+    assert proc.returncode == 2
+    assert proc.stderr.decode() == (
+        "bilstm-dsl: error: cannot write to standard output: No space left on device\n"
+    )
+
+
+def test_closed_standard_output_is_a_one_line_error():
+    proc = cli("check", BROKEN, stdout=None, preexec_fn=lambda: os.close(1))
+    assert proc.returncode == 2
+    assert proc.stderr.decode() == (
+        "bilstm-dsl: error: cannot write to standard output: it is closed\n"
+    )
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp1252"])
+def test_a_narrow_terminal_encoding_gets_escapes_not_a_crash(encoding, tmp_path):
+    spec = tmp_path / "naïve_模型.arch"
+    spec.write_text("input(20, 1) -> lstm(8)  # café ≠ 模型\n  -> dense(1) : (2,)\n")
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    proc = cli("check", spec, env=env)
+    assert proc.returncode == 1 and proc.stderr == b""
+    text = proc.stdout.decode(encoding)
+    assert "error[E205]" in text and "\\u6a21\\u578b" in text
+    proc = cli("summary", GOOD, env=env)
+    assert proc.returncode == 0 and proc.stderr == b""
+    assert "Total params: 50,901" in proc.stdout.decode(encoding)
+
+
+def test_escape_sequences_from_a_spec_never_reach_the_terminal(tmp_path, capsys):
+    spec = tmp_path / "evil\x1b]0;title\x07.arch"
+    spec.write_text('input(20, 1) -> dense(1, name="\x1b[2J\u202e") -> lstm(8)\n')
+    code, out, _ = run(capsys, "check", str(spec))
+    assert code == 1
+    assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+    assert out.startswith(f"{tmp_path}/evil\\x1b]0;title\\x07.arch:1:31: error[E104]: ")
+    lines = out.splitlines()
+    assert lines[2] == '1 | input(20, 1) -> dense(1, name="\\x1b[2J\\u202e") -> lstm(8)'
+    assert lines[3] == "  |" + " " * 31 + "^" * 15  # under the string, as it is shown
+
+
+def test_tabs_in_a_source_line_keep_the_carets_in_place(tmp_path, capsys):
+    spec = tmp_path / "tabs.arch"
+    spec.write_text("input(20, 1)\t->\tlstn(8)\n")
+    code, out, _ = run(capsys, "check", str(spec))
+    lines = out.splitlines()
+    assert code == 1 and lines[2] == "1 | input(20, 1)\t->\tlstn(8)"
+    assert lines[3] == "  |             \t  \t^^^^"
+
+
+NINES = "9" * 99
+
+
+@pytest.mark.parametrize("form", ["text", "json"])
+def test_summary_of_hundred_digit_sizes(form, tmp_path, capsys):
+    """Keras's byte count is a float; at 10**400 bytes it overflows."""
+    spec = tmp_path / "huge.arch"
+    spec.write_text(f"input({NINES}, {NINES}, {NINES}) -> flatten() -> dense({NINES})\n")
+    code, out, err = run(capsys, "summary", "--format", form, str(spec))
+    assert code == 0, err
+    total = (10**99 - 1) ** 3 * (10**99 - 1) + (10**99 - 1)
+    if form == "json":
+        assert json.loads(out)["total_params"] == total
+    else:
+        assert f" Total params: {total:,} (" in out
+        assert out.splitlines()[-3].endswith(" PB)") and "e+" in out.splitlines()[-3]
+
+
+def test_summary_of_sizes_too_long_to_print(tmp_path, capsys):
+    """Fifty 99-digit dimensions flatten into a 4,950-digit count: a clear refusal, not
+    Python's limit on integer-to-text conversion as a traceback."""
+    spec = tmp_path / "huger.arch"
+    spec.write_text(f"input({', '.join([NINES] * 50)}) -> flatten() -> dense(2)\n")
+    for form in ("text", "json"):
+        code, out, err = run(capsys, "summary", "--format", form, str(spec))
+        assert code == 1 and out == ""
+        assert err == (
+            f"bilstm-dsl: error: {spec}: the model's sizes run to 4,951 digits, too many to "
+            "print (the limit is 4,300); no machine could build it\n"
+        )
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [
+        (0, "0.00 B"),
+        (1023, "1023.00 B"),
+        (203_604, "198.83 KB"),
+        (4 * 10**9, "3.73 GB"),
+        (1024**5, "1.00 PB"),
+        (16_000_000_032_000_000_000, "14,210.85 PB"),
+        (10**400, "8.88e+384 PB"),
+    ],
+)
+def test_readable_size(size, shown):
+    from bilstm_dsl.cli import readable_size
+
+    assert readable_size(size) == shown
+
+
+# -- fmt over a batch
+
+
+def test_fmt_visits_every_file_and_exits_with_the_worst(tmp_path, capsys):
+    messy = tmp_path / "messy.arch"
+    messy.write_text("input(20,1)->lstm(8)\n")
+    bad = tmp_path / "bad.arch"
+    bad.write_text("input(20, 1) -> -> lstm(8)\n")
+    missing = tmp_path / "missing.arch"
+    code, _, err = run(capsys, "fmt", str(missing), str(bad), str(messy))
+    assert code == 2
+    assert messy.read_text() == "input(20, 1) -> lstm(8)\n"
+    assert f"{missing}:1:1: error[E013]: cannot read the file" in err
+    assert f"{bad}:1:17: error[E002]" in err and f"reformatted {messy}" in err
+
+
+def test_fmt_refuses_a_file_over_the_limit_and_leaves_it_alone(tmp_path, capsys):
+    """It used to format the first 2 MiB, write them back and say "reformatted"."""
+    spec = tmp_path / "big.arch"
+    data = b"input(20,1)->lstm(8)\n" + b"# " + b"x" * (3 * 1024 * 1024) + b"\n"
+    spec.write_bytes(data)
+    before = spec.stat()
+    code, out, err = run(capsys, "fmt", str(spec))
+    assert code == 1 and out == ""
+    assert err.startswith(f"{spec}:1:1: error[E011]: the spec is ")
+    assert "reformatted" not in err
+    assert spec.read_bytes() == data and spec.stat().st_mtime_ns == before.st_mtime_ns
+
+
+# -- the shape of the package
+
+
+def _imports(module: str) -> set[str]:
+    """The bilstm_dsl modules ``module`` imports at its top level."""
+    import ast
+
+    from conftest import ROOT
+
+    tree = ast.parse((ROOT / "bilstm_dsl" / (module.replace(".", "/") + ".py")).read_text())
+    package = module.rsplit(".", 1)[0] if "." in module else ""
+    found = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package if node.level == 1 else package.rsplit(".", 1)[0]
+            if node.module:
+                found.add(f"{base}.{node.module}".strip("."))
+            else:
+                found |= {f"{base}.{alias.name}".strip(".") for alias in node.names}
+    return found
+
+
+def test_nothing_imports_the_cli_and_the_modules_have_no_import_cycle():
+    import ast
+
+    from conftest import ROOT
+
+    modules = {
+        str(p.relative_to(ROOT / "bilstm_dsl").with_suffix("")).replace("/", ".")
+        for p in (ROOT / "bilstm_dsl").rglob("*.py")
+    }
+    for path in (ROOT / "bilstm_dsl").rglob("*.py"):
+        if path.name == "__main__.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                names = {node.module or ""} | {a.name for a in node.names}
+                assert "cli" not in {n.rsplit(".", 1)[-1] for n in names}, path.name
+    graph = {m: {i for i in _imports(m) if i in modules} for m in modules}
+    done: set[str] = set()
+
+    def visit(module: str, trail: tuple[str, ...]) -> None:
+        assert module not in trail, " -> ".join((*trail, module))
+        if module not in done:
+            for dependency in graph[module]:
+                visit(dependency, (*trail, module))
+            done.add(module)
+
+    for module in sorted(graph):
+        visit(module, ())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast as python_ast
 import json
 import os
+import stat
 import zipfile
 
 import pytest
@@ -158,3 +159,107 @@ def test_emit_json_is_the_keras_config(capsys, keras):
         "Bidirectional",
         "Dense",
     ]
+
+
+# -- --name
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("a/b", "--name a/b: Keras model names cannot contain `/`"),
+        ("", "--name: the model's name is empty"),
+        ("red\x1b[31m", "--name red\\x1b[31m: a model name must be printable UTF-8 text"),
+        (os.fsdecode(b"caf\xe9"), "--name caf\\xe9: a model name must be printable UTF-8 text"),
+    ],
+)
+def test_a_name_keras_cannot_take_is_refused(name, expected, tmp_path, capsys):
+    target = tmp_path / "model.py"
+    code, out, err = run(capsys, "compile", GOOD, "--emit", "python", "--name", name, "-o", target)
+    assert code == 2 and out == "" and not target.exists()
+    assert err.startswith(f"bilstm-dsl: error: {expected}") and len(err.splitlines()) == 1
+
+
+def test_a_unicode_name_is_kept(capsys):
+    code, out, _ = run(capsys, "compile", GOOD, "--emit", "python", "--name", "modèle 1")
+    assert code == 0 and out.startswith('"""modèle 1: a Keras model')
+
+
+# -- memory
+
+
+def test_a_model_too_big_for_memory_is_refused_before_keras_is_imported(tmp_path):
+    """`lstm(10**9)` used to import Keras, allocate for 45 s and die."""
+    import subprocess
+    import sys
+    import time
+
+    spec = tmp_path / "big.arch"
+    spec.write_text("input(20, 1) -> lstm(1000000000)\n")
+    driver = (
+        "import sys\n"
+        "from bilstm_dsl.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print('keras' in sys.modules, 'tensorflow' in sys.modules)\n"
+        "sys.exit(code)\n"
+    )
+    start = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-c", driver, "compile", spec, "-o", tmp_path / "big.keras"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert time.monotonic() - start < 30
+    assert proc.returncode == 2 and proc.stdout == "False False\n"
+    error = proc.stderr.splitlines()[-1]
+    assert error.startswith(
+        f"bilstm-dsl: error: {spec}: the model's weights need 14,210.85 PB "
+        "(16,000,000,032,000,000,000 bytes) of memory, more than the "
+    )
+    assert error.endswith(" available here; make the layers smaller")
+    assert leftovers(tmp_path) == [] and not (tmp_path / "big.keras").exists()
+
+
+def test_memory_limit_shows_both_sizes(capsys, monkeypatch):
+    import bilstm_dsl.cli
+
+    monkeypatch.setattr(bilstm_dsl.cli, "available_memory", lambda: 50_000)
+    code, _, err = run(capsys, "compile", GOOD, "--emit", "json")
+    assert code == 2
+    assert err == (
+        f"bilstm-dsl: error: {GOOD}: the model's weights need 81.64 KB (83,604 bytes) of "
+        "memory, more than the 48.83 KB available here; make the layers smaller\n"
+    )
+
+
+def test_available_memory_is_a_real_positive_number():
+    from bilstm_dsl.cli import available_memory
+
+    have = available_memory()
+    assert have is None or 0 < have < 1 << 60
+
+
+# -- outputs that are streams
+
+
+def test_dash_and_dev_stdout_write_to_standard_output(tmp_path, capfd):
+    for target in ("-", "/dev/stdout"):
+        code = main(["compile", str(GOOD), "--emit", "python", "-o", target])
+        out, err = capfd.readouterr()
+        assert code == 0 and out.startswith('"""bilstm_many_to_one: a Keras model')
+        assert "wrote -" not in err
+    assert not os.path.exists("-")
+
+
+def test_dev_null_stays_a_device(capsys):
+    code, _, err = run(capsys, "compile", GOOD, "--emit", "python", "-o", "/dev/null")
+    assert code == 0 and err == "wrote /dev/null\n"
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_a_full_disk_as_output_is_a_one_line_error(capsys):
+    code, out, err = run(capsys, "compile", GOOD, "--emit", "python", "-o", "/dev/full")
+    assert code == 2 and out == ""
+    assert err == "bilstm-dsl: error: /dev/full: cannot write: No space left on device\n"
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)

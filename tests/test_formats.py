@@ -7,15 +7,17 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, ROOT
 
-from bilstm_dsl import CATALOGUE, Diagnostic, Severity, Span, __version__, check, check_bytes
+from bilstm_dsl import CATALOGUE, Diagnostic, Severity, Span, __version__, check, check_bytes, files
 from bilstm_dsl.cli import build_parser, main
-from bilstm_dsl.formats import escape_data, escape_property, github, rule_name, sarif
+from bilstm_dsl.files import READ_ERROR
+from bilstm_dsl.formats import escape_data, escape_property, github, rule_name, sarif, sarif_text
 
 jsonschema = pytest.importorskip("jsonschema")
 
@@ -99,12 +101,15 @@ def test_clean_example_gives_valid_sarif_with_no_results(validator):
     assert len(run["tool"]["driver"]["rules"]) == len(CATALOGUE)
 
 
-def test_every_catalogue_example_gives_valid_sarif(validator):
-    """All codes, the megabyte-long limit examples and the invalid UTF-8 one included."""
+def test_every_catalogue_example_gives_valid_sarif(validator, tmp_path):
+    """All codes, the megabyte-long limit examples and the invalid UTF-8 one included.
+    E013 (a file that cannot be read) comes from reading, not from any text."""
     results = [
         check_bytes(info.example.encode("utf-8", "surrogateescape"), f"examples/{code}.arch")
         for code, info in CATALOGUE.items()
+        if code != READ_ERROR
     ]
+    results.append(files.check_file(str(tmp_path / "missing.arch")))
     log = sarif(results, root=ROOT)
     validate(validator, log)
     assert {r["ruleId"] for r in only_run(log)["results"]} == set(CATALOGUE)
@@ -338,3 +343,102 @@ def test_cli_github_and_exit_codes(capsys, monkeypatch):
     assert out.startswith("::error file=examples/broken/missing_seq.arch,line=3,col=6,")
     assert main(["check", "--format", "github", "examples/stacked_lstm_bilstm.arch"]) == 0
     assert capsys.readouterr().out == ""
+
+
+# -- hostile input: many results, odd file names, escape sequences
+
+
+def test_streamed_sarif_is_the_same_log(validator, tmp_path):
+    """`check --format sarif` writes the log piece by piece; it is the log `sarif` builds."""
+    results = [check_file(p) for p in sorted(BROKEN.glob("*.arch"))]
+    results.append(files.check_file(str(tmp_path / "missing.arch")))
+    text = "".join(sarif_text(results, root=ROOT))
+    assert json.loads(text) == sarif(results, root=ROOT)
+    validate(validator, json.loads(text))
+    empty = "".join(sarif_text([check_file(GOOD)], root=ROOT))
+    assert json.loads(empty) == sarif([check_file(GOOD)], root=ROOT)
+
+
+def test_many_results_are_streamed_in_linear_time_and_bounded_memory():
+    """Each line's fingerprint is hashed once, and no result list is held: 20,000
+    diagnostics on one line used to hash the whole line 20,000 times."""
+    import time
+    import tracemalloc
+
+    source = "input(20, 1) -> dense(1" + ", q=1" * 20_000 + ")"
+    diags = tuple(
+        Diagnostic("E102", Severity.ERROR, Span.at(source, 24 + 5 * i, 27 + 5 * i), "no `q`")
+        for i in range(20_000)
+    )
+    result = dataclasses.replace(check("input(1)", "many.arch"), source=source, diagnostics=diags)
+    tracemalloc.start()
+    start = time.process_time()
+    size = sum(len(piece) for piece in sarif_text([result], root=ROOT))
+    seconds = time.process_time() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert size > 20_000 * 300
+    assert seconds < 10 and peak < 20_000_000, (seconds, peak)
+
+
+def test_non_utf8_file_names_in_every_format(tmp_path):
+    """A file name's undecodable bytes neither crash a format nor vanish: SARIF
+    percent-encodes the byte, the text and GitHub outputs show it escaped."""
+    import subprocess
+    import sys
+
+    name = b"bad\xff\x1b[31m.arch"
+    with open(os.path.join(os.fsencode(tmp_path), name), "wb") as spec:
+        spec.write(b"input(20) -> lstm(8)\n")
+    outputs = {}
+    for form in ("text", "json", "sarif", "github"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "bilstm_dsl", "check", "--format", form, name],
+            cwd=tmp_path,
+            capture_output=True,
+            check=False,
+        )
+        assert proc.returncode == 1 and proc.stderr == b"", (form, proc.stderr)
+        assert b"\x1b" not in proc.stdout and b"\xff" not in proc.stdout, form
+        outputs[form] = proc.stdout.decode("utf-8")
+    assert outputs["text"].startswith("bad\\xff\\x1b[31m.arch:1:1: error[E203]")
+    assert json.loads(outputs["json"])[0]["path"] == os.fsdecode(name)
+    artifact = only_run(json.loads(outputs["sarif"]))["results"][0]["locations"][0]
+    assert artifact["physicalLocation"]["artifactLocation"]["uri"] == "bad%FF%1B%5B31m.arch"
+    assert outputs["github"].startswith("::error file=bad\\xff\\x1b[31m.arch,line=1,")
+
+
+def test_github_shows_escape_sequences_escaped(tmp_path):
+    source = 'input(20, 1) -> dense(1, name="\x1b[2J\u202e")\n'
+    (line,) = github([check(source, "spec.arch")], root=Path.cwd()).splitlines()
+    assert "\x1b" not in line and "\u202e" not in line
+    assert "\\x1b" in line and "\\u202e" in line
+
+
+@needs_cli
+@pytest.mark.parametrize("form", ["text", "json", "sarif", "github"])
+def test_cli_batch_reports_every_file_in_every_format(form, tmp_path, capsys, monkeypatch):
+    """An unreadable file, a directory, an empty and a binary file are reported each as a
+    diagnostic of its own; the run goes on and exits with the worst status (2: I/O)."""
+    monkeypatch.chdir(tmp_path)
+    Path("empty.arch").write_bytes(b"")
+    Path("binary.arch").write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff")
+    Path("folder").mkdir()
+    Path("broken.arch").write_bytes((BROKEN / "missing_seq.arch").read_bytes())
+    paths = ["empty.arch", "missing.arch", "binary.arch", "folder", "broken.arch"]
+    assert main(["check", "--format", form, *paths]) == 2
+    out = capsys.readouterr().out
+    expected = ["E008", "E013", "E007", "E013", "E201"]
+    if form == "text":
+        found = re.findall(r"^(\S+):\d+:\d+: error\[(E\d+)\]", out, re.M)
+        assert found == list(zip(paths, expected))
+        assert out.rstrip().endswith("found 5 errors in 5 files")
+    elif form == "json":
+        assert [(r["path"], r["code"]) for r in json.loads(out)] == list(zip(paths, expected))
+    elif form == "sarif":
+        rows = only_run(json.loads(out))["results"]
+        uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in rows]
+        assert list(zip(uris, [r["ruleId"] for r in rows])) == list(zip(paths, expected))
+    else:
+        found = re.findall(r"^::error file=([^,]+),.*title=(E\d+)::", out, re.M)
+        assert found == list(zip(paths, expected))

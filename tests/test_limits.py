@@ -4,6 +4,8 @@ machines are shared); the point is that nothing grows out of control."""
 
 from __future__ import annotations
 
+import io
+import sys
 import time
 
 import pytest
@@ -99,3 +101,79 @@ def test_invalid_utf8():
 def test_lone_surrogates_and_odd_line_breaks():
     assert check("input(20, 1) -> dense(1) # \ud800").ok
     assert codes(check("input(20, 1)\u2028-> dense(1)")) == ["E001"]
+
+
+# -- rendering many diagnostics
+
+
+def many_diagnostics(count: int, one_line: bool):
+    """A result with ``count`` E101 diagnostics, one per line or all on one line (made
+    directly: the checker's own cost is not what is measured here)."""
+    import dataclasses
+
+    from bilstm_dsl.diagnostics import Diagnostic, Severity, Span
+
+    stage = " -> lstn(1)" if one_line else "\n  -> lstn(1)"
+    source = "input(20, 1)" + stage * count + "\n"
+    first, step = 12 + len(stage) - 7, len(stage)
+    diags = tuple(
+        Diagnostic(
+            "E101",
+            Severity.ERROR,
+            Span.at(source, first + i * step, first + i * step + 4),
+            "unknown layer `lstn`",
+            help="did you mean `lstm`?",
+        )
+        for i in range(count)
+    )
+    assert source[diags[-1].span.start : diags[-1].span.end] == "lstn"
+    return dataclasses.replace(check("input(1)", "many.arch"), source=source, diagnostics=diags)
+
+
+@pytest.mark.parametrize("one_line", [False, True], ids=["lines", "one-line"])
+def test_rendering_a_hundred_thousand_diagnostics_is_linear(one_line):
+    """Each rendering used to split the whole source into lines: 100,000 diagnostics took
+    more than two minutes. Now each costs what its window of the line costs."""
+    from bilstm_dsl.diagnostics import render
+
+    def render_all(result):
+        return [render(d, result.source, result.path) for d in result.diagnostics]
+
+    small, big = many_diagnostics(10_000, one_line), many_diagnostics(100_000, one_line)
+    rendered, small_seconds = timed(render_all, small)
+    assert rendered[0].splitlines()[3].endswith("^^^^")
+    rendered, big_seconds = timed(render_all, big)
+    assert len(rendered) == 100_000 and rendered[-1].splitlines()[3].endswith("^^^^")
+    assert big_seconds < 5 and big_seconds < 25 * max(small_seconds, 0.01)
+
+
+class _Sink(io.TextIOBase):
+    """A standard output that keeps nothing (so only the writer's memory is measured)."""
+
+    written = 0
+
+    def write(self, text: str) -> int:
+        self.written += len(text)
+        return len(text)
+
+
+@pytest.mark.parametrize("form", ["json", "sarif", "text"])
+def test_output_of_many_diagnostics_is_streamed(form, monkeypatch):
+    """`check --format json` of a 2 MiB spec took 2.3 GB: json.dumps(indent=2) built the
+    whole text from millions of pieces (20,000 diagnostics: 42 MB as JSON, 121 MB as
+    SARIF). Each diagnostic is now written as it is made."""
+    import tracemalloc
+
+    import bilstm_dsl.cli
+
+    result = many_diagnostics(20_000, one_line=False)
+    monkeypatch.setattr(bilstm_dsl.cli, "check_file", lambda path: result)
+    sink = _Sink()
+    monkeypatch.setattr(sys, "stdout", sink)
+    tracemalloc.start()
+    code, seconds = timed(bilstm_dsl.cli.main, ["check", "--format", form, "many.arch"])
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert code == 1 and sink.written > 20_000 * 100
+    assert peak < 15_000_000, f"{peak:,} bytes at the peak"
+    assert seconds < 60  # under tracemalloc, several times slower than without
