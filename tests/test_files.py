@@ -531,3 +531,34 @@ def test_sigterm_during_a_write_as_nobody(user):
     assert os.waitstatus_to_exitcode(status) == 128 + signal.SIGTERM
     assert target.read_text() == "precious\n"
     assert leftovers(user.directory) == []
+
+
+@pytest.mark.keras
+def test_a_keras_file_through_a_symlink_and_into_a_fifo(tmp_path, keras):
+    """Keras saves to a path ending in .keras: the temporary file keeps the suffix, beside
+    the real target for a symlink, in the temporary directory for a stream."""
+    import zipfile
+
+    real = tmp_path / "real.keras"
+    real.write_text("old")
+    link = tmp_path / "link.keras"
+    link.symlink_to(real.name)
+    code, _, err = User("me", tmp_path)("compile", GOOD, "-o", link)
+    assert code == 0, err
+    assert link.is_symlink() and zipfile.is_zipfile(real)
+    assert keras.saving.load_model(real, safe_mode=True).name == "bilstm_many_to_one"
+    fifo = tmp_path / "pipe.keras"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    try:
+        code, _, err = User("me", tmp_path)("compile", GOOD, "-o", fifo)
+        received = reader.communicate(timeout=60)[0]
+    finally:
+        reader.kill()
+    assert code == 0, err
+    copy = tmp_path / "copy.keras"
+    copy.write_bytes(received)
+    assert keras.saving.load_model(copy, safe_mode=True).count_params() == 20_901
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert leftovers(tmp_path) == []
+    assert not list(Path(tempfile.gettempdir()).glob(".pipe.keras.*"))
