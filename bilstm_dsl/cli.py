@@ -578,9 +578,22 @@ def _fmt_one(path: str, args: argparse.Namespace) -> int:
 # -- the parser and main
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, writing its help and usage through `out` and `err`: its own writer drops
+    every OSError, so `bilstm-dsl --help > /dev/full` lost the help and exited 0."""
+
+    def _print_message(self, message: str, file=None) -> None:  # noqa: ANN001
+        if not message:
+            return
+        if file is None or file is sys.stdout:
+            out(message)
+        else:
+            err(message.rstrip("\n"))
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; ``command``, when known, spares loading other commands."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="bilstm-dsl",
         description="Check, summarise, compile, draw and format .arch descriptions of "
         "recurrent Keras models.",

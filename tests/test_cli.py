@@ -238,6 +238,17 @@ def test_a_full_disk_on_standard_output_is_a_one_line_error(form):
     )
 
 
+@pytest.mark.parametrize("option", ["--help", "--version"])
+def test_help_on_a_full_disk_is_an_error_too(option):
+    """argparse drops write errors; the help that was asked for and lost is not exit 0."""
+    with open("/dev/full", "wb") as full:
+        proc = cli(option, stdout=full)
+    assert proc.returncode == 2
+    assert proc.stderr.decode() == (
+        "bilstm-dsl: error: cannot write to standard output: No space left on device\n"
+    )
+
+
 def test_closed_standard_output_is_a_one_line_error():
     proc = cli("check", BROKEN, stdout=None, preexec_fn=lambda: os.close(1))
     assert proc.returncode == 2
