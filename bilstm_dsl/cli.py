@@ -280,8 +280,9 @@ def _digits(number: int) -> int:
     """The number of decimal digits of ``number`` >= 0, without converting it to text."""
     if number < 10**15:
         return len(str(number))
-    estimate = int(number.bit_length() * math.log10(2))  # never more than the truth
-    return estimate + 1 if number < 10 ** (estimate + 1) else estimate + 2
+    # 2**(bits - 1) <= number < 2**bits: the digits are `estimate` or one more
+    estimate = int(number.bit_length() * math.log10(2))
+    return estimate + 1 if number >= 10**estimate else estimate
 
 
 _UNITS = ("B", "KB", "MB", "GB", "TB", "PB")

@@ -324,6 +324,17 @@ def test_summary_of_sizes_too_long_to_print(tmp_path, capsys):
         )
 
 
+def test_digits_are_counted_without_converting_to_text():
+    from bilstm_dsl.cli import _digits
+
+    assert _digits(0) == 1
+    for exponent in (1, 14, 15, 16, 99, 300, 1000, 4299, 4300, 4301, 6000):
+        power = 10**exponent  # exponent + 1 digits; the largest number below it, exponent
+        assert _digits(power - 1) == exponent
+        for number in (power, 2 * power, 10 * power - 1):
+            assert _digits(number) == exponent + 1
+
+
 @pytest.mark.parametrize(
     ("size", "shown"),
     [
