@@ -31,9 +31,14 @@ class Severity(str, enum.Enum):
         return self.value
 
 
+LINE_END = re.compile(r"\r\n|\r(?!\n)|\n")
+"""A line end, as the grammar and LSP know them: ``\\n``, ``\\r\\n`` or a lone ``\\r``."""
+
+
 class LineIndex:
     """Line starts of one text, computed on first use: spans are made by the thousand while
-    parsing, but only the few that reach a message ever need a line and column."""
+    parsing, but only the few that reach a message ever need a line and column. Lines end
+    at `LINE_END`."""
 
     __slots__ = ("text", "_starts")
 
@@ -41,14 +46,16 @@ class LineIndex:
         self.text = text
         self._starts: list[int] | None = None
 
+    @property
+    def starts(self) -> list[int]:
+        """The offset where each line begins."""
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in LINE_END.finditer(self.text)]
+        return self._starts
+
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of ``offset`` (columns count characters)."""
-        starts = self._starts
-        if starts is None:
-            starts = self._starts = [0]
-            find, at = self.text.find, 0
-            while (at := find("\n", at) + 1) > 0:
-                starts.append(at)
+        starts = self.starts
         offset = max(0, min(offset, len(self.text)))
         line = bisect.bisect_right(starts, offset) - 1
         return line + 1, offset - starts[line] + 1
