@@ -9,11 +9,19 @@ keep their spelling), and comments are kept where they were:
   ``  -> ``;
 - inside a call: ``name(a, b, key=value)``; tuples ``(3, 3)`` and ``(3,)``; a shape
   assertion is `` : (20, 64)``;
-- a comment after a stage stays on its line (two spaces before ``#``); comment lines stay
-  on their own lines; runs of blank lines shrink to one.
+- a comment after a stage stays on its line (two spaces before ``#``), even one written
+  against it (``dense(1)# note``); comment lines stay on their own lines; runs of blank
+  lines shrink to one;
+- line ends keep the file's style: the first line end in the file (``\\n``, ``\\r\\n`` or a
+  lone ``\\r``) is used throughout, ``\\n`` in a file without one (as ``ruff format`` does
+  by default);
+- a UTF-8 byte order mark at the start of the text is kept (`check` accepts one).
 
-A stage with a comment inside its brackets is copied verbatim: there is no canonical place
-for such a comment, and moving it could attach it to another argument.
+A stage with a comment inside its brackets is copied verbatim (line ends aside): there is
+no canonical place for such a comment, and moving it could attach it to another argument.
+
+Formatting takes time linear in the length of the file: one lexer scan finds the comments,
+and one walk in source order places them among the stages.
 """
 
 from __future__ import annotations
@@ -21,11 +29,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import ast
+from . import ast, lexer
+from .diagnostics import LINE_END
 from .parser import parse
+from .shapes import tuple_text
 
 WIDTH = 100
-_COMMENT = re.compile(r"#[^\n]*")
+BOM = "\ufeff"
+
+_BLANK = re.compile(f"(?:{LINE_END.pattern})[ \t]*(?:{LINE_END.pattern})")
+"""A blank line: two line ends with nothing but spaces between them."""
 
 
 @dataclass(frozen=True)
@@ -39,8 +52,7 @@ def _value(node: ast.Value, source: str) -> str:
     if isinstance(node, ast.Call):
         return _call(node, source)
     if isinstance(node, ast.Tuple):
-        inner = ", ".join(_value(v, source) for v in node.items)
-        return f"({inner},)" if len(node.items) == 1 else f"({inner})"
+        return tuple_text([_value(v, source) for v in node.items])
     if isinstance(node, ast.List):
         return "[" + ", ".join(_value(v, source) for v in node.items) + "]"
     return source[node.span.start : node.span.end]
@@ -54,107 +66,101 @@ def _call(call: ast.Call, source: str) -> str:
     return f"{call.name}({', '.join(args)})"
 
 
-def _comments(source: str) -> list[tuple[int, int, str]]:
-    """(start, end, text) of every comment, found by the lexer's own rule: outside strings."""
-    found = []
-    i, n = 0, len(source)
-    while i < n:
-        ch = source[i]
-        if ch == '"':
-            j = i + 1
-            while j < n and source[j] not in '"\n':
-                j += 2 if source[j] == "\\" else 1
-            i = j + 1
-        elif ch == "#":
-            m = _COMMENT.match(source, i)
-            assert m is not None
-            found.append((i, m.end(), m.group().rstrip()))
-            i = m.end()
-        else:
-            i += 1
-    return found
-
-
-def _line_of(source: str, offset: int) -> int:
-    return source.count("\n", 0, offset)
-
-
 def format_source(source: str) -> Formatted:
     """Format ``source``; a file that does not parse is returned as None with its syntax
-    diagnostics (formatting never guesses)."""
-    parsed = parse(source)
+    diagnostics (formatting never guesses). A leading byte order mark is kept; the
+    diagnostics' positions are those `check` gives, which skips it."""
+    bom = BOM if source.startswith(BOM) else ""
+    text = source[len(bom) :]
+    parsed = parse(text)
     if parsed.diagnostics:
         return Formatted(None, parsed.diagnostics)
-    comments = _comments(source)
+    out = _Layout(text)
     if parsed.chain is None:
-        body: list[str] = []
-        previous_end = 0
-        for start, _, text in comments:
-            _blank_line_if(body, source, previous_end, start)
-            body.append(text)
-            previous_end = start + len(text)
-        return Formatted(("\n".join(body) + "\n") if body else "", ())
-    stages = parsed.chain.stages
-    rendered = []
-    for stage in stages:
-        inside = [c for c in comments if stage.span.start < c[0] < stage.span.end]
-        if inside:
-            text = source[stage.span.start : stage.span.end]
-        else:
-            text = _call(stage.call, source)
-            if stage.assertion is not None:
-                text += " : " + _value(stage.assertion, source)
-        rendered.append(text)
-    outside = [c for c in comments if not any(s.span.start < c[0] < s.span.end for s in stages)]
-    chain_start, chain_end = stages[0].span.start, stages[-1].span.end
-    between = [c for c in outside if chain_start < c[0] < chain_end]
-    multiline = "\n" in source[chain_start:chain_end] or any("\n" in r for r in rendered)
-    one_line = " -> ".join(rendered)
-    lines: list[str] = []
-    previous_end = 0
-    # Comments (and blank lines) before the chain.
-    for start, _, text in (c for c in outside if c[0] < chain_start):
-        _blank_line_if(lines, source, previous_end, start)
-        lines.append(text)
-        previous_end = start + len(text)
-    _blank_line_if(lines, source, previous_end, chain_start)
-    if not multiline and not between and len(one_line) <= WIDTH:
-        trailing = [c for c in outside if c[0] > chain_end]
-        same_line = [c for c in trailing if _line_of(source, c[0]) == _line_of(source, chain_end)]
-        lines.append(one_line + ("  " + same_line[0][2] if same_line else ""))
-        previous_end = same_line[0][1] if same_line else chain_end
-        rest = [c for c in trailing if c not in same_line]
+        out.comments(len(text))
     else:
-        previous_end = chain_start
-        for i, (stage, text) in enumerate(zip(stages, rendered)):
-            own = [c for c in between if previous_end <= c[0] < stage.span.start]
-            for start, _, comment in own:
-                if _line_of(source, start) == _line_of(source, previous_end) and i and lines:
-                    lines[-1] += "  " + comment  # a trailing comment of the stage before
-                else:
-                    _blank_line_if(lines, source, previous_end, start)
-                    lines.append(("  " if i else "") + comment)
-                previous_end = start + len(comment)
-            if own:
-                _blank_line_if(lines, source, previous_end, stage.span.start)
-            prefix = "  -> " if i else ""
-            lines.append(prefix + text)
-            previous_end = stage.span.end
-        rest = [c for c in outside if c[0] > chain_end]
-    for start, _, text in rest:
-        if _line_of(source, start) == _line_of(source, previous_end) and lines:
-            lines[-1] += "  " + text
+        out.chain(parsed.chain.stages)
+    lines, newline = out.lines, out.newline
+    return Formatted(bom + (newline.join(lines) + newline if lines else ""), ())
+
+
+class _Layout:
+    """The output lines, written in source order; ``end`` is where the last item written
+    ends in the source, to tell whether the next one shares its line."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        first = LINE_END.search(source)
+        self.newline = first.group() if first else "\n"
+        self.lines: list[str] = []
+        self.end = 0
+        self.comment = lexer.pattern("COMMENT")
+
+    def blank_line_if(self, start: int) -> None:
+        """Keep one blank line where the source had at least one before ``start``."""
+        lines = self.lines
+        if lines and lines[-1] != "" and _BLANK.search(self.source, self.end, max(self.end, start)):
+            lines.append("")
+
+    def comments(self, until: int, indent: str = "") -> bool:
+        """Write the comments between the last item written and ``until``; whether there
+        were any. That stretch lies outside every stage: only whitespace, arrows and
+        comments, so each ``#`` there starts a comment, and the grammar's own COMMENT
+        pattern finds them. A comment on the line of the item before follows it; any other
+        starts a line, after a blank line where the source had one."""
+        stretch = self.source[self.end : until]
+        texts = self.comment.findall(stretch)
+        if not texts:
+            return False
+        gaps = self.comment.split(stretch)  # around the comments: len(texts) + 1
+        lines, first = self.lines, texts[0].rstrip()
+        if lines and not LINE_END.search(gaps[0]):
+            lines[-1] += "  " + first
         else:
-            _blank_line_if(lines, source, previous_end, start)
-            lines.append(text)
-        previous_end = start + len(text)
-    return Formatted("\n".join(lines) + "\n", ())
+            if lines and lines[-1] and _BLANK.search(gaps[0]):
+                lines.append("")
+            lines.append(indent + first)
+        # Each later comment starts a line: a comment runs to the end of its line.
+        blank, append = _BLANK.search, lines.append
+        for gap, text in zip(gaps[1:], texts[1:]):
+            if blank(gap):
+                append("")
+            append(indent + text.rstrip())
+        self.end = until - len(gaps[-1]) - len(texts[-1]) + len(texts[-1].rstrip())
+        return True
 
-
-_BLANK = re.compile(r"\n[ \t\r]*\n")
-
-
-def _blank_line_if(lines: list[str], source: str, start: int, end: int) -> None:
-    """Keep one blank line where the source had at least one between two items."""
-    if lines and lines[-1] != "" and _BLANK.search(source, start, max(start, end)):
-        lines.append("")
+    def chain(self, stages: tuple[ast.Stage, ...]) -> None:
+        source, lines = self.source, self.lines
+        rendered = []
+        for stage in stages:
+            start, end = stage.span.start, stage.span.end
+            if source.find("#", start, end) >= 0 and any(
+                lexer.scan(source[start:end], ("COMMENT",))
+            ):
+                rendered.append(LINE_END.sub(self.newline, source[start:end]))
+            else:
+                text = _call(stage.call, source)
+                if stage.assertion is not None:
+                    text += " : " + _value(stage.assertion, source)
+                rendered.append(text)
+        chain_start, chain_end = stages[0].span.start, stages[-1].span.end
+        self.comments(chain_start)
+        self.blank_line_if(chain_start)
+        one_line = " -> ".join(rendered)
+        if (
+            len(one_line) <= WIDTH
+            and not LINE_END.search(source, chain_start, chain_end)
+            and not any(
+                self.comment.search(source, before.span.end, after.span.start)
+                for before, after in zip(stages, stages[1:])
+            )
+        ):
+            lines.append(one_line)
+        else:
+            for i, (stage, text) in enumerate(zip(stages, rendered)):
+                if i and self.comments(stage.span.start, "  "):
+                    self.blank_line_if(stage.span.start)
+                lines.append(("  -> " if i else "") + text)
+                self.end = stage.span.end
+        self.end = chain_end
+        self.comments(len(source))

@@ -104,3 +104,78 @@ def test_syntax_error_is_reported_and_the_file_untouched(tmp_path, capsys):
     assert main(["fmt", str(broken)]) == 1
     assert "error[E003]" in capsys.readouterr().err
     assert broken.read_text() == "input(20, 1 -> dense(1)\n"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "input(20, 1) -> dense(1)# note\n",
+        "input(20, 1)\n  -> dense(1)# note\n",
+        "input(20, 1)# in\n  -> lstm(8)# glued\n  -> dense(1)# note",
+    ],
+)
+def test_a_comment_written_against_the_chain_is_kept(source):
+    text = format_source(source).text
+    comments = [line.split("#", 1)[1] for line in source.splitlines() if "#" in line]
+    assert [line.split("  #", 1)[1] for line in text.splitlines() if "#" in line] == comments
+    assert format_source(text).text == text
+
+
+def test_comment_glued_to_the_end_of_the_chain():
+    assert format_source("input(20,1)->dense(1)# note").text == (
+        "input(20, 1) -> dense(1)  # note\n"
+    )
+
+
+def test_formatting_time_is_linear_in_the_number_of_comments():
+    import time
+
+    def seconds(n: int) -> float:
+        source = "input(20, 1)  # in\n  -> dense(1)\n" + "# a comment\n\n" * n
+        start = time.process_time()  # CPU time: other processes on the machine do not count
+        assert format_source(source).text.count("#") == n + 1
+        return time.process_time() - start
+
+    seconds(1000)
+    small, large = min(seconds(10_000) for _ in range(3)), min(seconds(80_000) for _ in range(3))
+    assert large / small < 8 * 3, (small, large)  # 8x the comments; quadratic would be 64x
+
+
+def test_two_mebibytes_of_comments_format_in_under_two_seconds():
+    import time
+
+    line = "# a comment line, as a person writes them, explaining the model\n"
+    source = "input(20, 1)\n  -> lstm(32)\n" + line * ((2 * 1024 * 1024 - 40) // len(line))
+    start = time.process_time()
+    text = format_source(source).text
+    assert time.process_time() - start < 2.0
+    assert text == source  # already in the canonical layout
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_the_files_line_ends_are_kept(newline):
+    source = newline.join(
+        ["# model", "input(20,1)  # in", "->lstm(32, seq)", "", "", "-> dense(1)"]
+    )
+    text = format_source(source).text
+    assert text == newline.join(
+        ["# model", "input(20, 1)  # in", "  -> lstm(32, seq)", "  -> dense(1)", ""]
+    )
+    assert meaning(text) == meaning(source)
+
+
+def test_mixed_line_ends_become_the_first_ones():
+    source = "input(20, 1)\r\n  -> lstm(32,  # units\r    seq)\n  -> dense(1)\n"
+    assert format_source(source).text == (
+        "input(20, 1)\r\n  -> lstm(32,  # units\r\n    seq)\r\n  -> dense(1)\r\n"
+    )
+
+
+def test_a_byte_order_mark_is_accepted_and_kept(tmp_path):
+    source = "\ufeffinput(20,1)->dense(1)\n"
+    assert format_source(source).text == "\ufeffinput(20, 1) -> dense(1)\n"
+    (diag,) = format_source("\ufeffinput(20, 1 -> dense(1)\n").diagnostics
+    assert (diag.code, diag.span.line, diag.span.column) == ("E003", 1, 6)  # as `check` says
+    spec = tmp_path / "bom.arch"
+    spec.write_bytes(b"\xef\xbb\xbfinput(20, 1) -> dense(1)\n")
+    assert main(["fmt", "--check", str(spec)]) == 0
