@@ -148,3 +148,26 @@ def test_pygments_finds_the_lexer_by_name_and_by_filename():
     assert isinstance(get_lexer_by_name("arch"), ArchLexer)
     assert isinstance(get_lexer_by_name("bilstm-dsl"), ArchLexer)
     assert isinstance(get_lexer_for_filename("model.arch"), ArchLexer)
+
+
+def test_every_kind_of_token_the_language_has_a_colour():
+    from bilstm_dsl import lexer
+    from bilstm_dsl.pygments_lexer import TOKEN_TYPES
+
+    coloured_apart = {"NAME", "STRING", lexer.UNCLOSED_STRING}  # by context, and in parts
+    assert set(lexer.kinds()) - coloured_apart == set(TOKEN_TYPES)
+
+
+def test_the_highlighters_tokens_are_the_languages():
+    # Numbers as the grammar reads them, `#` inside a string, and a comment that ends at
+    # a lone carriage return (get_tokens_unprocessed: Pygments' own get_tokens turns every
+    # line end into \n before lexing).
+    text = 'input(20, name="a#b") -> dense(-1, 1e3, .5)  # c\r-> lstm(2)'
+    stream = [(t, v) for _, t, v in ArchLexer().get_tokens_unprocessed(text) if v.strip()]
+    assert (String.Double, "a#b") in stream
+    assert (Number.Integer, "-1") in stream
+    assert (Number.Float, "1e3") in stream and (Number.Float, ".5") in stream
+    assert (Comment.Single, "# c") in stream
+    assert stream[-4:] == [(Name.Builtin, "lstm"), (Punctuation, "("), (Number.Integer, "2"),
+                           (Punctuation, ")")]  # fmt: skip
+    assert "".join(v for _, _, v in ArchLexer().get_tokens_unprocessed(text)) == text
