@@ -319,8 +319,8 @@ def _give_owner(tmp: Path, old: os.stat_result) -> bool:
     """Give ``tmp`` the owner and group of the file it will replace; False when this user
     may not (then the old file is rewritten in place instead, keeping both)."""
     now = os.stat(tmp)
-    if (now.st_uid, now.st_gid) == (old.st_uid, old.st_gid):
-        return True
+    if (now.st_uid, now.st_gid) == (old.st_uid, old.st_gid) or not hasattr(os, "chown"):
+        return True  # no os.chown (Windows): no owner to keep
     try:
         os.chown(tmp, old.st_uid, old.st_gid)
     except PermissionError:
