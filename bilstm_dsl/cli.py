@@ -50,7 +50,7 @@ from .files import (
     read_source,
     unreadable,
 )
-from .model import weights_bytes
+from .model import MEMORY_VARIABLE, memory_bytes, weights_bytes
 from .shapes import fmt, fmt_shapes
 
 __all__ = [
@@ -485,9 +485,10 @@ def available_memory() -> int | None:
 def check_memory(result: CheckResult) -> None:
     """Refuse, before Keras is imported, a model whose float32 weights alone need more
     memory than this process can have: building it would take minutes and then die
-    (`lstm(10**9)` needs 14 exabytes)."""
+    (`lstm(10**9)` needs 14 exabytes). ``BILSTM_DSL_MEMORY`` (bytes) sets the limit, as
+    it does for the checker's W504; otherwise it is what `available_memory` finds."""
     need = weights_bytes(result.stages)
-    have = available_memory()
+    have = memory_bytes() if os.environ.get(MEMORY_VARIABLE) else available_memory()
     if have is not None and need > have:
         exact = f" ({need:,} bytes)" if _digits(need) <= 30 else ""
         raise UsageError(
