@@ -2,8 +2,10 @@
 
 What an editor gets:
 
-- **diagnostics** on open and on every change: the checker's errors, warnings and notes, with
-  their code (`E201`), the `help:` line, and the exact span;
+- **diagnostics** on open and after changes: the checker's errors, warnings and notes, with
+  their code (`E201`), the `help:` line, and the exact span. Changes are checked once the
+  client pauses (`DEBOUNCE_S`), so a burst of edits costs one check of the last version,
+  not one per keystroke;
 - **hover** over a stage: the layer as written, its Keras class, output shape(s) and
   parameter count. In a file with errors, the stages the checker could still infer (those
   before the first shape error) keep their hover;
@@ -20,22 +22,36 @@ Multilingual Plane before an error does not shift its squiggle.
 The protocol side needs pygls (the ``lsp`` extra), imported only when the server starts:
 ``import bilstm_dsl.lsp`` stays as cheap as the checker, and the analysis functions here
 (`LineMap`, `hover_at`, `complete_at`) are plain Python that tests can call directly.
+Where pygls 2 leaves the protocol short, the server completes it: its own reader
+(`Transport`, `Framer`) survives a malformed header and reads ahead, so a request can wait
+for a ``$/cancelRequest`` already sent; its protocol class (`_protocol_class`) answers
+requests with invalid params (InvalidParams), requests before ``initialize``
+(ServerNotInitialized) and after ``shutdown`` (InvalidRequest), which pygls leaves
+unanswered or answers with an internal error. Only the text of open documents is ever
+analysed: a request naming another URI gets an empty answer, and no path is opened, so a
+FIFO or a device cannot block the server.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import bisect
+import os
+import queue
 import re
 import sys
-from typing import TYPE_CHECKING, Any, NamedTuple
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
-from . import __version__, ast, parser
+from . import __version__, ast, lexer, parser
 from . import values as v
-from .checker import CheckResult, StageInfo, check
-from .diagnostics import Diagnostic, Severity
+from .checker import check
+from .diagnostics import LINE_END, Diagnostic, LineIndex, Severity
 from .layers import ALIASES, FLAGS, INPUT, LAYERS, REQUIRED, LayerSpec, Param
-from .shapes import fmt
+from .model import CheckResult, StageInfo
+from .shapes import fmt, fmt_shapes, tuple_text
 
 if TYPE_CHECKING:
     from lsprotocol import types as lsp_types
@@ -45,8 +61,6 @@ INSTALL_HINT = "bilstm-dsl lsp needs pygls: pip install 'bilstm-dsl[lsp]'"
 SOURCE = "bilstm-dsl"
 
 # -- positions -----------------------------------------------------------------------------
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _units(text: str, encoding: str) -> int:
@@ -72,7 +86,7 @@ class LineMap:
     def __init__(self, text: str, encoding: object = "utf-16") -> None:
         self.text = text
         self.encoding = _encoding_name(encoding)
-        self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+        self.starts = LineIndex(text).starts
 
     def position(self, offset: int) -> tuple[int, int]:
         """0-based line and character of ``offset``."""
@@ -95,7 +109,7 @@ class LineMap:
             return len(self.text)
         start = self.starts[line]
         end = self.starts[line + 1] if line + 1 < len(self.starts) else len(self.text)
-        content = _LINE_BREAK.sub("", self.text[start:end])
+        content = LINE_END.sub("", self.text[start:end])
         if self.encoding == "utf-32":
             return start + min(max(character, 0), len(content))
         count = 0
@@ -113,31 +127,55 @@ class LineMap:
 # -- analysis ------------------------------------------------------------------------------
 
 
-def inferred_stages(result: CheckResult) -> tuple[StageInfo, ...]:
-    """Every stage whose shapes the checker inferred: all of them when the file checks,
-    else those before the first error that stopped inference."""
-    return result.inferred
-
-
 class Analysis:
-    """One version of a document, checked, with what hover needs computed on demand."""
+    """One version of a document, checked, with what hover needs computed on first use and
+    kept: the stages and where they start (to find the one under the cursor by bisection)
+    and the inferred stages by index. Hovering over a checked version costs a lookup."""
 
-    __slots__ = ("text", "result", "_inferred")
+    __slots__ = ("text", "result", "_stages", "_starts", "_inferred", "_lines")
 
     def __init__(self, text: str, result: CheckResult) -> None:
         self.text = text
         self.result = result
-        self._inferred: tuple[StageInfo, ...] | None = None
+        self._stages: tuple[ast.Stage, ...] | None = None
+        self._starts: list[int] = []
+        self._inferred: dict[int, StageInfo] | None = None
+        self._lines: LineMap | None = None
 
     @classmethod
     def of(cls, text: str, path: str = "<lsp>") -> Analysis:
         return cls(text, check(text, path))
 
     @property
+    def stages(self) -> tuple[ast.Stage, ...]:
+        """The chain's stages; none when the text does not parse. The parser keeps the
+        result for the text it parsed last, which is this one right after the check."""
+        if self._stages is None:
+            chain = parser.parse(self.text).chain
+            self._stages = chain.stages if chain is not None else ()
+            self._starts = [stage.span.start for stage in self._stages]
+        return self._stages
+
+    def stage_at(self, offset: int) -> int | None:
+        """The index of the stage under ``offset``, if any."""
+        stages = self.stages
+        index = bisect.bisect_right(self._starts, offset) - 1
+        return index if index >= 0 and offset < stages[index].span.end else None
+
+    def line_map(self, encoding: object) -> LineMap:
+        """The LSP positions of this text in ``encoding``."""
+        lines = self._lines
+        if lines is None or lines.encoding != _encoding_name(encoding):
+            lines = self._lines = LineMap(self.text, encoding)
+        return lines
+
+    @property
     def inferred(self) -> dict[int, StageInfo]:
+        """Every stage whose shapes the checker inferred, by index: all of them when the
+        file checks, else those before the first error that stopped inference."""
         if self._inferred is None:
-            self._inferred = inferred_stages(self.result)
-        return {info.index: info for info in self._inferred}
+            self._inferred = {info.index: info for info in self.result.inferred}
+        return self._inferred
 
 
 # -- diagnostics ---------------------------------------------------------------------------
@@ -211,22 +249,30 @@ def _class_of(info: StageInfo) -> str:
     return layer.keras_class
 
 
-def _shapes_text(shapes: tuple[tuple[int | None, ...], ...]) -> str:
-    return " ".join(fmt(s) for s in shapes) if len(shapes) > 1 else fmt(shapes[0])
+def _too_long(render: Callable[[], str]) -> str:
+    """``render()``; when a number in it has more digits than Python turns into text
+    (``sys.get_int_max_str_digits()``, 4,300 by default), as sizes multiplied from 100-digit
+    literals can, a note saying so instead of a crash."""
+    try:
+        return render()
+    except ValueError:
+        return f"a number of more than {sys.get_int_max_str_digits():,} digits"
+
+
+def _params_text(info: StageInfo) -> str:
+    text = f"{info.params:,}"
+    if info.non_trainable:
+        text += f" ({info.trainable:,} trainable, {info.non_trainable:,} non-trainable)"
+    return text
 
 
 def hover_at(analysis: Analysis, offset: int) -> HoverInfo | None:
     """The hover for the stage under ``offset``, or None outside any stage (or when the text
     does not parse)."""
-    parsed = parser.parse(analysis.text)
-    if parsed.chain is None:
-        return None
-    stages = parsed.chain.stages
-    index = next((i for i, s in enumerate(stages) if s.span.start <= offset < s.span.end), None)
+    index = analysis.stage_at(offset)
     if index is None:
         return None
-    stage = stages[index]
-    call = stage.call
+    call = analysis.stages[index].call
     written = analysis.text[call.span.start : call.span.end]
     result = analysis.result
     keras = _keras_class(call.name, call) or "unknown layer"
@@ -236,16 +282,13 @@ def hover_at(analysis: Analysis, offset: int) -> HoverInfo | None:
             rows = [("Output shape", f"`{fmt(result.input_shape)}`"), ("Params", "0")]
     elif (info := analysis.inferred.get(index)) is not None:
         keras = _class_of(info)
-        params = f"{info.params:,}"
-        if info.non_trainable:
-            params += f" ({info.trainable:,} trainable, {info.non_trainable:,} non-trainable)"
         rows = [
             ("Layer name", f"`{info.name}`"),
-            ("Output shape", f"`{_shapes_text(info.shapes)}`"),
-            ("Params", params),
+            ("Output shape", _too_long(lambda: f"`{fmt_shapes(info.shapes)}`")),
+            ("Params", _too_long(lambda: _params_text(info))),
         ]
     if not rows:
-        errors = [d for d in result.diagnostics if d.is_error]
+        errors = result.errors
         own = next((d for d in errors if d.stage == index), None)
         if own is not None:
             reason = f"this stage has an error ({own.code})"
@@ -279,23 +322,6 @@ class Suggestion(NamedTuple):
     filter_text: str | None = None
 
 
-_TOKEN = re.compile(
-    r"""
-      (?P<comment>\#[^\n]*)
-    | (?P<string>"(?:[^"\\\n]|\\.)*"?)
-    | (?P<arrow>->)
-    | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
-    | (?P<number>-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d*)?)
-    | (?P<open>[(\[])
-    | (?P<close>[)\]])
-    | (?P<punct>[,=:])
-    | (?P<space>\s+)
-    | (?P<other>.)
-    """,
-    re.VERBOSE,
-)
-
-
 class _Frame:
     """An open bracket: a call (``name(``), or a tuple or list when ``call`` is None.
     ``current`` holds the tokens, (kind, text), of the argument being written."""
@@ -311,9 +337,9 @@ class _Frame:
 
     def close_argument(self) -> None:
         toks = self.current
-        if len(toks) >= 2 and toks[0][0] == "name" and toks[1] == ("punct", "="):
+        if len(toks) >= 2 and toks[0][0] == "NAME" and toks[1][0] == "EQUALS":
             self.keys.add(toks[0][1].lower())
-        elif len(toks) == 1 and toks[0][0] == "name":
+        elif len(toks) == 1 and toks[0][0] == "NAME":
             self.words.add(toks[0][1].lower())
         elif toks:
             self.positional += 1
@@ -330,37 +356,40 @@ class _Context(NamedTuple):
     key: str | None = None
 
 
+_OPENING, _CLOSING = ("LPAR", "LSQB"), ("RPAR", "RSQB")
+
+
 def _context(text: str, offset: int) -> _Context:
-    """Scan the text before the cursor (tolerating any mistake in it) for what may go
+    """Scan the tokens before the cursor (tolerating any mistake in them) for what may go
     there: the open calls, the argument being written, the token before it."""
     prefix = text[:offset]
     stack: list[_Frame] = []
     top: list[tuple[str, str]] = []  # significant tokens outside any bracket
     last: tuple[str, str] | None = None
-    for match in _TOKEN.finditer(prefix):
-        kind, tok = match.lastgroup or "other", match.group()
-        if kind == "space":
+    for token in lexer.tokens(prefix):
+        kind, tok, at_cursor = token.kind, token.text, token.end == len(prefix)
+        if kind == "WS":
             continue
-        if kind == "comment":
-            if match.end() == len(prefix):
+        if kind == "COMMENT":
+            if at_cursor:
                 return _Context("none")
             continue
-        if kind == "string" and match.end() == len(prefix) and (len(tok) < 2 or tok[-1] != '"'):
-            return _Context("none")  # inside an unterminated string
-        if kind == "name" and match.end() == len(prefix):
+        if kind == lexer.UNCLOSED_STRING and at_cursor:
+            return _Context("none")  # inside a string being written
+        if kind == "NAME" and at_cursor:
             break  # the word being completed
         current = stack[-1].current if stack else top
-        if kind == "open":
-            name = last[1] if last is not None and last[0] == "name" and tok == "(" else None
-            if name is not None and current and current[-1] == ("name", name):
+        if kind in _OPENING:
+            name = last[1] if last is not None and last[0] == "NAME" and kind == "LPAR" else None
+            if name is not None and current and current[-1] == ("NAME", name):
                 current.pop()
             stack.append(_Frame(name))
-        elif kind == "close":
+        elif kind in _CLOSING:
             if stack:
                 frame = stack.pop()
                 outer = stack[-1].current if stack else top
                 outer.append(("value", frame.call or "tuple"))
-        elif tok == "," and stack:
+        elif kind == "_COMMA" and stack:
             stack[-1].close_argument()
         else:
             current.append((kind, tok))
@@ -368,14 +397,14 @@ def _context(text: str, offset: int) -> _Context:
     if not stack:
         if not top:
             return _Context("start")
-        return _Context("layer" if top[-1] == ("arrow", "->") else "none")
+        return _Context("layer" if top[-1][0] == "ARROW" else "none")
     frame = stack[-1]
     if frame.call is None:
         return _Context("none")
     toks = frame.current
     if not toks:
         return _Context("argument", frame)
-    if len(toks) == 2 and toks[0][0] == "name" and toks[1] == ("punct", "="):
+    if len(toks) == 2 and toks[0][0] == "NAME" and toks[1][0] == "EQUALS":
         return _Context("value", frame, toks[0][1].lower())
     return _Context("none")
 
@@ -414,8 +443,15 @@ def _dsl_value(value: object) -> str:
     if isinstance(value, str):
         return f'"{value}"'
     if isinstance(value, tuple):
-        return "(" + ", ".join(_dsl_value(x) for x in value) + (",)" if len(value) == 1 else ")")
+        return tuple_text([_dsl_value(x) for x in value])
     return str(value)
+
+
+def _is_default(choice: str, param: Param) -> bool:
+    """Whether the value ``choice`` (a bare word, or quoted) is ``param``'s default."""
+    if param.default is REQUIRED:
+        return False
+    return choice.strip('"') == _dsl_value(param.default).strip('"')
 
 
 def _layer_suggestions(only: frozenset[str] | None = None) -> list[Suggestion]:
@@ -444,12 +480,15 @@ def _layer_suggestions(only: frozenset[str] | None = None) -> list[Suggestion]:
 
 _RECURRENT = frozenset(s.name for s in LAYERS.values() if s.family == "recurrent")
 
+_MERGE_CHOICES = v.MERGE_MODES + ("none",)
+"""What `merge_mode` takes: the merge modes, or `none` to keep the directions apart."""
+
 _CHOICES: dict[int, tuple[str, ...]] = {
     id(v.ACTIVATION): tuple(sorted(v.ACTIVATIONS)),
     id(v.INITIALIZER): tuple(sorted(v.INITIALIZERS)),
     id(v.REGULARIZER): tuple(sorted(v.REGULARIZERS)) + ("none",),
     id(v.CONSTRAINT): tuple(sorted(v.CONSTRAINTS)) + ("none",),
-    id(v.MERGE_MODE): v.MERGE_MODES + ("none",),
+    id(v.MERGE_MODE): _MERGE_CHOICES,
     id(v.DTYPE): tuple(f'"{d}"' for d in sorted(v.DTYPES)),
     id(v.BOOL): ("true", "false"),
     id(v.CONV_PADDING): ("valid", "same", "causal"),
@@ -481,12 +520,11 @@ def _argument_suggestions(frame: _Frame) -> list[Suggestion]:
     for short, arg in FLAGS.items():
         if short in flags and arg not in filled:
             out.append(Suggestion(short, "flag", f"{arg}=true", short, f"1{short}"))
-    if sugar and "merge_mode" not in filled:
-        merged = frame.words & set(v.MERGE_MODES + ("none",))
-        if not merged:
-            for mode in v.MERGE_MODES + ("none",):
-                detail = "merge_mode" + (" (default)" if mode == "concat" else "")
-                out.append(Suggestion(mode, "value", detail, mode, f"2{mode}"))
+    if sugar and "merge_mode" not in filled and not frame.words & set(_MERGE_CHOICES):
+        merge_mode = next(p for p in params if p.name == "merge_mode")
+        for mode in _MERGE_CHOICES:
+            detail = "merge_mode" + (" (default)" if _is_default(mode, merge_mode) else "")
+            out.append(Suggestion(mode, "value", detail, mode, f"2{mode}"))
     for index, param in enumerate(params):
         if param.name in filled:
             continue
@@ -510,10 +548,13 @@ def _value_suggestions(frame: _Frame, key: str) -> list[Suggestion]:
     if param.type in (v.LAYER, v.OPT_LAYER):
         only = _RECURRENT if (frame.call or "").lower() == "bidirectional" else None
         return _layer_suggestions(only)
-    default = _dsl_value(param.default) if param.default is not REQUIRED else None
     return [
         Suggestion(
-            choice, "value", f"{key} (default)" if choice == default else key, choice, f"{i:03d}"
+            choice,
+            "value",
+            f"{key} (default)" if _is_default(choice, param) else key,
+            choice,
+            f"{i:03d}",
         )
         for i, choice in enumerate(_CHOICES.get(id(param.type), ()))
     ]
@@ -533,7 +574,189 @@ def complete_at(text: str, offset: int) -> list[Suggestion]:
     return []
 
 
+# -- the transport -------------------------------------------------------------------------
+
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+"""Largest message body accepted: a 2 MiB spec (E011), escaped as JSON, with room to spare.
+A longer ``Content-Length`` is treated as a malformed header."""
+
+_CONTENT_LENGTH = re.compile(rb"content-length[ \t]*:", re.IGNORECASE)
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_MAX_HEADER = 8192
+
+
+class Framer:
+    """Cuts the bytes a client sends into message bodies, as LSP frames them: header lines
+    (``Content-Length: N``; others, such as ``Content-Type``, ignored), a blank line, then
+    N bytes. A header block without a valid ``Content-Length`` gives no way to know where
+    its body ends, so the bytes after it are skipped up to the next ``Content-Length``
+    header, where the next message starts: one bad message is lost, not the connection."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.lost = False
+        """Skipping the body of a malformed message, up to the next header."""
+        self.skipped = 0
+        """Messages dropped for a malformed header, for the logs and the tests."""
+
+    def feed(self, data: bytes) -> list[bytes]:
+        """Take ``data``; every message body it completes, in order."""
+        self.buffer += data
+        bodies = []
+        while (body := self._next()) is not None:
+            if body:
+                bodies.append(body)
+        return bodies
+
+    def _next(self) -> bytes | None:
+        """The next body; b"" to go on after a malformed header; None for more bytes."""
+        buffer = self.buffer
+        if self.lost:
+            found = _CONTENT_LENGTH.search(buffer)
+            if found is None:
+                keep = len("content-length") - 1  # the start of a header cut by the read
+                del buffer[: max(0, len(buffer) - keep)]
+                return None
+            del buffer[: found.start()]
+            self.lost = False
+        end = _HEADER_END.search(buffer)
+        if end is None:
+            return self._lose(1) if len(buffer) > _MAX_HEADER else None
+        length = _content_length(bytes(buffer[: end.start()]))
+        if length is None:
+            return self._lose(end.end())
+        if len(buffer) < end.end() + length:
+            return None
+        body = bytes(buffer[end.end() : end.end() + length])
+        del buffer[: end.end() + length]
+        return body
+
+    def _lose(self, start: int) -> bytes:
+        self.skipped += 1
+        del self.buffer[:start]
+        self.lost = True
+        return b""
+
+
+def _content_length(header: bytes) -> int | None:
+    """The body length a header block gives, or None when it is malformed: every line
+    ``Name: value``, exactly one ``Content-Length``, a decimal number within bounds."""
+    lengths = []
+    for line in header.split(b"\n"):
+        name, colon, value = line.rstrip(b"\r").partition(b":")
+        if not colon or not name.strip():
+            return None
+        if name.strip().lower() == b"content-length":
+            value = value.strip()
+            if not value.isdigit() or len(value) > 12:
+                return None
+            lengths.append(int(value))
+    if len(lengths) != 1 or lengths[0] > MAX_MESSAGE_BYTES:
+        return None
+    return lengths[0]
+
+
+class Transport:
+    """The server's standard input, read ahead in a thread of its own and handed to pygls's
+    reader loop as well-formed frames (`Framer` has dropped the malformed ones).
+
+    Reading ahead tells the server what the client has already sent: ``backlog`` counts the
+    messages read but not yet handled, and `drained` waits until every message read so far
+    has been handled. A request waits for that before its work, so a ``$/cancelRequest``
+    the client sent right after it cancels it, and a check waits while newer changes are
+    queued."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._bodies: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._backlog = 0
+        self._handing = False  # a message is being read by pygls, or handled
+        self._pending = b""  # what is left of the frame being handed to pygls
+        self._waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
+        self.framer = Framer()
+
+    def start(self) -> None:
+        """Start reading, in a daemon thread: a client that never closes its end cannot
+        keep the process alive after ``exit``."""
+        threading.Thread(target=self._pump, name="lsp-reader", daemon=True).start()
+
+    @property
+    def backlog(self) -> int:
+        return self._backlog
+
+    def _pump(self) -> None:
+        # The file descriptor, not the buffered stream: at exit this daemon thread may still
+        # be blocked in a read, and one holding the stream's lock aborts the interpreter.
+        try:
+            fd = self._stream.fileno()
+            read: Callable[[int], bytes] = lambda size: os.read(fd, size)  # noqa: E731
+        except (AttributeError, OSError, ValueError):  # not a file: a stream in a test
+            read = getattr(self._stream, "read1", self._stream.read)
+        while True:
+            try:
+                data = read(1 << 16)
+            except (OSError, ValueError):
+                data = b""
+            if not data:
+                break
+            bodies = self.framer.feed(data)
+            with self._lock:
+                self._backlog += len(bodies)
+            for body in bodies:
+                self._bodies.put(body)
+        self._bodies.put(None)
+
+    # pygls's reader interface, called from its executor threads
+
+    def readline(self) -> bytes:
+        if not self._pending:
+            self._handled()  # pygls asks for the next message: the last one is handled
+            body = self._bodies.get()
+            if body is None:
+                return b""
+            with self._lock:
+                self._handing = True
+            self._pending = b"Content-Length: %d\r\n\r\n" % len(body) + body
+        end = self._pending.index(b"\n") + 1
+        line, self._pending = self._pending[:end], self._pending[end:]
+        return line
+
+    def read(self, size: int) -> bytes:
+        data, self._pending = self._pending[:size], self._pending[size:]
+        return data
+
+    def _handled(self) -> None:
+        with self._lock:
+            if self._handing:
+                self._handing = False
+                self._backlog -= 1
+            if self._backlog:
+                return
+            waiters, self._waiters = self._waiters, []
+        for loop, waiter in waiters:
+            loop.call_soon_threadsafe(_wake, waiter)
+
+    async def drained(self) -> None:
+        """Return once every message read so far has been handled."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if not self._backlog:
+                return
+            waiter = loop.create_future()
+            self._waiters.append((loop, waiter))
+        await waiter
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
 # -- the server ----------------------------------------------------------------------------
+
+DEBOUNCE_S = 0.1
+"""How long the client must pause typing before a changed document is checked."""
 
 
 def _import_pygls() -> tuple[Any, Any]:
@@ -549,58 +772,166 @@ def _import_pygls() -> tuple[Any, Any]:
     return LanguageServer, types
 
 
+_ANSWERED = object()
+"""What `structure_message` makes of a request it has already answered with an error."""
+
+
+def _protocol_class() -> type:
+    """pygls's LanguageServerProtocol, completed where LSP asks for an answer pygls does not
+    give: a request whose params do not fit its method gets InvalidParams (pygls only logs
+    it, and the client waits forever), a request before ``initialize`` gets
+    ServerNotInitialized (pygls answers an internal error), a request after ``shutdown``
+    gets InvalidRequest (pygls drops it). Notifications before ``initialize`` are dropped,
+    ``exit`` excepted, as LSP says."""
+    from cattrs import ClassValidationError, transform_error
+    from lsprotocol import types
+    from pygls.exceptions import (
+        JsonRpcException,
+        JsonRpcInvalidParams,
+        JsonRpcInvalidRequest,
+        JsonRpcServerNotInitialized,
+    )
+    from pygls.protocol import LanguageServerProtocol
+    from pygls.protocol.json_rpc import RPCRequest
+
+    class Protocol(LanguageServerProtocol):
+        initialize_received = False
+
+        def structure_message(self, data: dict[str, Any]) -> Any:
+            try:
+                return super().structure_message(data)
+            except JsonRpcException as error:
+                msg_id = data.get("id")
+                if "method" not in data or type(msg_id) not in (int, str):
+                    raise  # a notification or a response: there is no one to answer
+                cause = error.__cause__
+                why = transform_error(cause) if isinstance(cause, ClassValidationError) else []
+                reason = "; ".join(why) or str(cause or error)
+                invalid = JsonRpcInvalidParams(f"invalid params for {data['method']}: {reason}")
+                self._send_response(msg_id, error=invalid.to_response_error())
+                return _ANSWERED
+
+        def handle_message(self, message: Any) -> None:
+            if message is _ANSWERED:
+                return
+            method = getattr(message, "method", None)
+            request = isinstance(message, RPCRequest)
+            if not self.initialize_received and method != types.EXIT:
+                if method != types.INITIALIZE:
+                    if request:
+                        error = JsonRpcServerNotInitialized("send `initialize` first")
+                        self._send_response(message.id, error=error.to_response_error())
+                    return
+                self.initialize_received = True
+            elif self._shutdown and request and method != types.EXIT:
+                error = JsonRpcInvalidRequest("the server is shutting down")
+                self._send_response(message.id, error=error.to_response_error())
+                return
+            super().handle_message(message)
+
+    return Protocol
+
+
 _KINDS = {"layer": 7, "keyword": 10, "flag": 14, "value": 12}
 """Suggestion kinds as LSP CompletionItemKind values (Class, Property, Keyword, Value)."""
 
 
-def create_server() -> LanguageServer:
-    """A pygls server with every feature registered (not yet started)."""
+def create_server(transport: Transport | None = None) -> LanguageServer:
+    """A pygls server with every feature registered (not yet started); ``transport`` is
+    the reader it will be started on, if it is one, for requests to honour cancellation
+    and checks to wait for queued changes."""
+    from urllib.parse import unquote
+
     server_class, types = _import_pygls()
+    from pygls.exceptions import JsonRpcContentModified
+
     server = server_class(
-        "bilstm-dsl", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full
+        "bilstm-dsl",
+        __version__,
+        text_document_sync_kind=types.TextDocumentSyncKind.Full,
+        protocol_cls=_protocol_class(),
     )
     documents: dict[str, Analysis] = {}
+    timers: dict[str, asyncio.TimerHandle] = {}
 
-    def lines_for(ls: LanguageServer, text: str) -> LineMap:
-        return LineMap(text, ls.workspace.position_encoding)
+    def open_document(ls: LanguageServer, uri: str) -> Any:
+        """The open document at ``uri``, or None: pygls would read any other from its path
+        (and block on a FIFO); an editor only asks about documents it opened."""
+        return ls.workspace.text_documents.get(unquote(uri))
 
-    def analyse(ls: LanguageServer, uri: str) -> Analysis:
-        text = ls.workspace.get_text_document(uri).source
+    def analyse(uri: str, text: str) -> Analysis:
         cached = documents.get(uri)
         if cached is None or cached.text != text:
             cached = documents[uri] = Analysis.of(text, uri)
         return cached
 
-    def publish(ls: LanguageServer, uri: str, version: int | None) -> None:
-        analysis = analyse(ls, uri)
-        lines = lines_for(ls, analysis.text)
+    async def current(ls: LanguageServer, uri: str) -> Any:
+        """The open document a request is about, once the messages sent before it are
+        handled (a cancellation among them cancels the request here); ContentModified
+        when a change came meanwhile, since the request's positions are then stale."""
+        document = open_document(ls, uri)
+        version = document.version if document is not None else None
+        if transport is not None:
+            await transport.drained()
+        latest = open_document(ls, uri)
+        if latest is not document or (latest is not None and latest.version != version):
+            raise JsonRpcContentModified(f"{uri} changed since the request was sent")
+        return document
+
+    def publish(ls: LanguageServer, uri: str) -> None:
+        timers.pop(uri, None)
+        document = open_document(ls, uri)
+        if document is None:
+            return
+        analysis = analyse(uri, document.source)
+        lines = analysis.line_map(ls.workspace.position_encoding)
         diagnostics = [
             _to_lsp_diagnostic(types, diagnostic_dict(d, lines))
             for d in analysis.result.diagnostics
         ]
         ls.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
+            types.PublishDiagnosticsParams(uri, diagnostics, version=document.version)
         )
+
+    def settle(ls: LanguageServer, uri: str) -> None:
+        """Check a changed document, unless more messages are waiting: they may change it
+        again, and checking a version already superseded is wasted work."""
+        if transport is not None and transport.backlog:
+            timers[uri] = asyncio.get_running_loop().call_later(DEBOUNCE_S, settle, ls, uri)
+            return
+        publish(ls, uri)
+
+    def cancel_timer(uri: str) -> None:
+        timer = timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: LanguageServer, params: lsp_types.DidOpenTextDocumentParams) -> None:
-        publish(ls, params.text_document.uri, params.text_document.version)
+        cancel_timer(params.text_document.uri)
+        publish(ls, params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: LanguageServer, params: lsp_types.DidChangeTextDocumentParams) -> None:
-        publish(ls, params.text_document.uri, params.text_document.version)
+        uri = params.text_document.uri
+        cancel_timer(uri)
+        timers[uri] = asyncio.get_running_loop().call_later(DEBOUNCE_S, settle, ls, uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: LanguageServer, params: lsp_types.DidCloseTextDocumentParams) -> None:
-        documents.pop(params.text_document.uri, None)
-        ls.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
-        )
+        uri = params.text_document.uri
+        cancel_timer(uri)
+        documents.pop(uri, None)
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
-    def hover(ls: LanguageServer, params: lsp_types.HoverParams) -> lsp_types.Hover | None:
-        analysis = analyse(ls, params.text_document.uri)
-        lines = lines_for(ls, analysis.text)
+    async def hover(ls: LanguageServer, params: lsp_types.HoverParams) -> lsp_types.Hover | None:
+        uri = params.text_document.uri
+        document = await current(ls, uri)
+        if document is None:
+            return None
+        analysis = analyse(uri, document.source)
+        lines = analysis.line_map(ls.workspace.position_encoding)
         found = hover_at(analysis, lines.offset(params.position.line, params.position.character))
         if found is None:
             return None
@@ -619,11 +950,13 @@ def create_server() -> LanguageServer:
         types.TEXT_DOCUMENT_COMPLETION,
         types.CompletionOptions(trigger_characters=["(", ",", ">", "="]),
     )
-    def completion(
+    async def completion(
         ls: LanguageServer, params: lsp_types.CompletionParams
     ) -> lsp_types.CompletionList:
-        text = ls.workspace.get_text_document(params.text_document.uri).source
-        offset = lines_for(ls, text).offset(params.position.line, params.position.character)
+        document = await current(ls, params.text_document.uri)
+        text = document.source if document is not None else ""
+        lines = LineMap(text, ls.workspace.position_encoding)
+        offset = lines.offset(params.position.line, params.position.character)
         items = [
             types.CompletionItem(
                 label=s.label,
@@ -633,7 +966,7 @@ def create_server() -> LanguageServer:
                 sort_text=s.sort_text,
                 filter_text=s.filter_text,
             )
-            for s in complete_at(text, offset)
+            for s in (complete_at(text, offset) if document is not None else [])
         ]
         return types.CompletionList(is_incomplete=False, items=items)
 
@@ -663,8 +996,10 @@ def _to_lsp_diagnostic(types: Any, data: dict[str, Any]) -> Any:
 def main() -> int:
     """Run the language server on standard input and output until the client exits it.
     0 after a clean shutdown, 1 when the client went away without one (as LSP asks)."""
-    server = create_server()
-    server.start_io()
+    transport = Transport(sys.stdin.buffer)
+    server = create_server(transport)
+    transport.start()
+    server.start_io(stdin=transport)  # type: ignore[arg-type] - pygls asks only readline/read
     return 0 if getattr(server.protocol, "_shutdown", True) else 1
 
 

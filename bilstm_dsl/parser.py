@@ -250,9 +250,23 @@ class ParseResult:
     diagnostics: tuple[Diagnostic, ...]
 
 
+_last: tuple[str, ParseResult] | None = None
+
+
 def parse(text: str) -> ParseResult:
     """Parse ``text``; a syntax error gives diagnostics and ``chain=None``, never an
-    exception."""
+    exception. The result for the last text parsed is kept: the language server parses
+    the string it has just checked again to find the stage under the cursor, and that
+    costs an identity test instead of a parse."""
+    global _last
+    if _last is not None and _last[0] is text:
+        return _last[1]
+    result = _parse(text)
+    _last = (text, result)
+    return result
+
+
+def _parse(text: str) -> ParseResult:
     if text.count("->") >= MAX_STAGES:
         arrow = -1
         for _ in range(MAX_STAGES):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -19,11 +20,22 @@ import pytest
 
 import bilstm_dsl
 from bilstm_dsl import lsp
-from bilstm_dsl.diagnostics import Severity
+from bilstm_dsl.diagnostics import Diagnostic, Severity
 from bilstm_dsl.shapes import fmt
 
 BROKEN = "input(20, 1) -> lstm(32) -> lstm(16)"
 FIXED = "input(20, 1) -> lstm(32, seq) -> lstm(16)"
+# `é` is 1 UTF-16 unit and 2 UTF-8 bytes; `🎉` (outside the BMP) is 2 UTF-16 units and 4
+# UTF-8 bytes. Both stand on the line of the E102 on `bogus`, before it.
+WIDE = 'input(20, 1) -> lstm(32, name="é🎉", bogus=1)'
+
+
+def wide_error() -> Diagnostic:
+    (diag,) = [d for d in bilstm_dsl.check(WIDE).diagnostics if d.code == "E102"]
+    assert WIDE[diag.span.start : diag.span.end] == "bogus"
+    return diag
+
+
 TIMEOUT = 10.0
 PACKAGE_ROOT = str(Path(bilstm_dsl.__file__).resolve().parent.parent)
 ENV = {
@@ -36,20 +48,15 @@ ENV = {
 
 
 def test_position_mapping_counts_code_units_of_the_negotiated_encoding() -> None:
-    # `é` is 1 UTF-16 unit and 2 UTF-8 bytes; `🎉` (outside the BMP) is 2 UTF-16 units
-    # and 4 UTF-8 bytes. Both stand on the error's line, before it.
-    text = 'input(20, 1, name="é🎉") -> lstm(32) -> lstm(16)'
-    (diag,) = bilstm_dsl.check(text).diagnostics
-    assert diag.code == "E201"
+    diag = wide_error()
     start, end = diag.span.start, diag.span.end
-    assert text[start:end] == "lstm(32)"
     assert (diag.span.line, diag.span.column) == (1, start + 1)  # the checker: code points
     for encoding, shift in (("utf-32", 0), ("utf-16", 1), ("utf-8", 1 + 3)):
-        lines = lsp.LineMap(text, encoding)
+        lines = lsp.LineMap(WIDE, encoding)
         assert lines.range(start, end) == ((0, start + shift), (0, end + shift)), encoding
         assert lines.offset(0, start + shift) == start
         assert lines.offset(0, end + shift) == end
-    assert lsp.LineMap(text).encoding == "utf-16"  # the LSP default
+    assert lsp.LineMap(WIDE).encoding == "utf-16"  # the LSP default
 
 
 def test_position_mapping_inside_a_surrogate_pair_and_past_the_end() -> None:
@@ -345,18 +352,18 @@ def test_server_positions_around_a_character_outside_the_bmp(
     from lsprotocol import types
 
     uri = "file:///tmp/emoji.arch"
-    text = 'input(20, 1, name="é🎉") -> lstm(32) -> lstm(16)'
-    start = text.index("lstm(32)")
+    expected = wide_error()
+    start, end = expected.span.start, expected.span.end
 
     async def scenario(session: _Session) -> None:
         init = await session.start(offered)
         assert init.capabilities.position_encoding == negotiated
         session.client.text_document_did_open(
-            types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "arch", 1, text))
+            types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "arch", 1, WIDE))
         )
-        (diag,) = await session.diagnostics(uri, 1)
+        (diag,) = [d for d in await session.diagnostics(uri, 1) if d.code == "E102"]
         assert diag.range.start.character == start + shift
-        assert diag.range.end.character == start + len("lstm(32)") + shift
+        assert diag.range.end.character == end + shift
         hover = await asyncio.wait_for(
             session.client.text_document_hover_async(
                 types.HoverParams(
@@ -365,7 +372,264 @@ def test_server_positions_around_a_character_outside_the_bmp(
             ),
             TIMEOUT,
         )
-        assert hover is not None and "lstm(32)" in hover.contents.value
+        assert hover is not None and "lstm(32, " in hover.contents.value
+        assert hover.range.end.character == len(WIDE) + shift
         assert await session.stop() == 0
 
     _run(scenario)
+
+
+# -- hover on a checked document -----------------------------------------------------------
+
+SPEC_500_LINES = "input(20, 1)\n" + "".join(
+    f"  -> lstm(32, seq)  # layer {i}\n" if i % 2 else "  -> dense(32)\n" for i in range(499)
+)
+
+
+def test_hover_on_a_checked_document_is_a_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from bilstm_dsl import parser
+
+    analysis = lsp.Analysis.of(SPEC_500_LINES)
+    parses = []
+    monkeypatch.setattr(parser, "_parse", lambda text: parses.append(text))  # any parse fails
+    lines = analysis.line_map("utf-16")
+    seconds = []
+    for line in (300, 100, 498):
+        start = time.perf_counter()
+        found = lsp.hover_at(analysis, lines.offset(line, 6))
+        seconds.append(time.perf_counter() - start)
+        assert found is not None and "(None, 20, 32)" in found.plain
+    assert not parses  # the stages come from the parse the check made
+    assert min(seconds) < 0.005, seconds  # issue 15: under 5 ms
+
+
+def test_hover_shows_sizes_too_long_to_print_without_failing() -> None:
+    nines = "9" * 99
+    text = f"input({', '.join([nines] * 50)}) -> flatten()"  # 4,950 digits after flatten
+    found = lsp.hover_at(lsp.Analysis.of(text), text.index("flatten"))
+    assert found is not None
+    assert f"Output shape: a number of more than {sys.get_int_max_str_digits():,} digits" in (
+        found.plain
+    )
+    text = f"input({nines}, {nines}) -> dense({nines})"
+    found = lsp.hover_at(lsp.Analysis.of(text), text.index("dense"))
+    assert found is not None and f"(None, {nines}, {nines})" in found.plain
+
+
+# -- the transport ---------------------------------------------------------------------------
+
+
+def _frame(body: bytes, header: bytes | None = None) -> bytes:
+    return (
+        (header if header is not None else b"Content-Length: %d" % len(body)) + b"\r\n\r\n" + body
+    )
+
+
+def test_framer_cuts_messages_wherever_the_reads_end() -> None:
+    second = '{"b": "é"}'.encode()  # the length counts bytes, not characters
+    headers = b"Content-Type: application/vscode-jsonrpc\r\nContent-Length: %d" % len(second)
+    stream = _frame(b'{"a": 1}') + _frame(second, headers)
+    framer = lsp.Framer()
+    bodies = [body for i in range(len(stream)) for body in framer.feed(stream[i : i + 1])]
+    assert bodies == [b'{"a": 1}', second]
+    assert framer.skipped == 0
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        b"Content-Length: abc",  # not a number
+        b"Content-Lenght: 8",  # no Content-Length at all
+        b"Content-Length: 8\r\nContent-Length: 9",  # two
+        b"Content-Length: 99999999999",  # beyond MAX_MESSAGE_BYTES
+        b"garbage without a colon",
+    ],
+)
+def test_framer_skips_a_malformed_header_and_finds_the_next_message(bad: bytes) -> None:
+    framer = lsp.Framer()
+    good = _frame(b'{"id": 2}')
+    assert framer.feed(_frame(b'{"id": 1}', bad) + good[:10]) == []
+    assert framer.feed(good[10:]) == [b'{"id": 2}']
+    assert framer.skipped >= 1
+
+
+class _Raw:
+    """The server in a subprocess, spoken to byte by byte (pygls's client would not send
+    the malformed messages these tests need)."""
+
+    async def start(self) -> _Raw:
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bilstm_dsl.lsp",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+            env=ENV,
+        )
+        return self
+
+    async def send(self, *messages: dict | bytes) -> None:
+        """Write the messages at once (one write: the server reads them together)."""
+        data = b"".join(
+            m if isinstance(m, bytes) else _frame(json.dumps(m).encode()) for m in messages
+        )
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(data)
+        await self.proc.stdin.drain()
+
+    async def receive(self) -> dict:
+        async def one() -> dict:
+            assert self.proc.stdout is not None
+            length = 0
+            while (line := await self.proc.stdout.readline()) not in (b"\r\n", b""):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            return json.loads(await self.proc.stdout.readexactly(length))
+
+        return await asyncio.wait_for(one(), TIMEOUT)
+
+    async def answer(self, msg_id: int) -> dict:
+        """The response to request ``msg_id``, whatever comes before it."""
+        while (message := await self.receive()).get("id") != msg_id or "method" in message:
+            pass
+        return message
+
+    async def close(self) -> int:
+        await self.send(_request(99, "shutdown", None), _notification("exit", None))
+        return await asyncio.wait_for(self.proc.wait(), TIMEOUT)
+
+    async def kill(self) -> None:
+        """Make sure the server process is gone, whatever happened in the test."""
+        if self.proc.returncode is None:
+            self.proc.kill()
+            await asyncio.wait_for(self.proc.wait(), TIMEOUT)
+
+
+def _request(msg_id: int, method: str, params: object) -> dict:
+    return {"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params}
+
+
+def _notification(method: str, params: object) -> dict:
+    return {"jsonrpc": "2.0", "method": method, "params": params}
+
+
+_INITIALIZE = _request(1, "initialize", {"processId": None, "rootUri": None, "capabilities": {}})
+
+
+def _opened(uri: str, text: str) -> dict:
+    document = {"uri": uri, "languageId": "arch", "version": 1, "text": text}
+    return _notification("textDocument/didOpen", {"textDocument": document})
+
+
+def _changed(uri: str, version: int, text: str) -> dict:
+    return _notification(
+        "textDocument/didChange",
+        {"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]},
+    )
+
+
+def _hover(msg_id: int, uri: str, line: int = 0, character: int = 0) -> dict:
+    position = {"line": line, "character": character}
+    return _request(
+        msg_id, "textDocument/hover", {"textDocument": {"uri": uri}, "position": position}
+    )
+
+
+def _run_raw(scenario) -> None:  # noqa: ANN001 - an async function taking a _Raw
+    pytest.importorskip("pygls")
+
+    async def guarded() -> None:
+        raw = await _Raw().start()
+        try:
+            await asyncio.wait_for(scenario(raw), 4 * TIMEOUT)
+        finally:
+            await raw.kill()
+
+    asyncio.run(guarded())
+
+
+def test_server_answers_every_request_the_protocol_asks_it_to() -> None:
+    uri = "file:///tmp/model.arch"
+
+    async def scenario(raw: _Raw) -> None:
+        # Before `initialize`: requests get ServerNotInitialized, notifications are dropped.
+        await raw.send(_hover(0, uri), _opened(uri, FIXED))
+        assert (await raw.answer(0))["error"]["code"] == -32002
+        await raw.send(_INITIALIZE)
+        assert "capabilities" in (await raw.answer(1))["result"]
+        await raw.send(_notification("initialized", {}), _hover(2, uri, 0, 20))
+        assert (await raw.answer(2))["result"] is None  # the early didOpen was dropped
+        # Params that do not fit the method: InvalidParams, saying what is wrong.
+        await raw.send(_request(3, "textDocument/hover", {"textDocument": {"uri": uri}}))
+        error = (await raw.answer(3))["error"]
+        assert error["code"] == -32602 and "$.params.position" in error["message"]
+        # A malformed header loses that message only.
+        await raw.send(b'Content-Length: 1x\r\n\r\n{"jsonrpc": "2.0", "id": 4, "method": "x"}')
+        await raw.send(_opened(uri, FIXED), _hover(5, uri, 0, 20))
+        assert "LSTM" in (await raw.answer(5))["result"]["contents"]["value"]
+        # After `shutdown`: InvalidRequest.
+        await raw.send(_request(6, "shutdown", None), _hover(7, uri, 0, 20))
+        assert (await raw.answer(6))["result"] is None
+        assert (await raw.answer(7))["error"]["code"] == -32600
+        await raw.send(_notification("exit", None))
+        assert await asyncio.wait_for(raw.proc.wait(), TIMEOUT) == 0
+
+    _run_raw(scenario)
+
+
+def test_hover_on_a_document_that_is_not_open_reads_no_file(tmp_path: Path) -> None:
+    fifo = tmp_path / "model.arch"
+    os.mkfifo(fifo)  # opening it to read would block until a writer comes
+    uri = fifo.as_uri()
+
+    async def scenario(raw: _Raw) -> None:
+        await raw.send(_INITIALIZE, _notification("initialized", {}))
+        await raw.answer(1)
+        await raw.send(_hover(2, uri))
+        assert (await raw.answer(2))["result"] is None
+        completion = {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}
+        await raw.send(_request(3, "textDocument/completion", completion))
+        assert (await raw.answer(3))["result"]["items"] == []
+        assert await raw.close() == 0
+
+    _run_raw(scenario)
+
+
+def test_a_burst_of_changes_is_checked_once_at_its_last_version() -> None:
+    uri = "file:///tmp/model.arch"
+
+    async def scenario(raw: _Raw) -> None:
+        await raw.send(_INITIALIZE, _notification("initialized", {}), _opened(uri, FIXED))
+        await raw.answer(1)
+        published = await raw.receive()
+        assert published["params"]["version"] == 1
+        changes = [_changed(uri, v, f"input(20, 1) -> lstm({v}) -> lstm(2)") for v in range(2, 32)]
+        await raw.send(*changes)
+        published = await raw.receive()
+        assert published["method"] == "textDocument/publishDiagnostics"
+        assert published["params"]["version"] == 31  # not 2, 3, ...: superseded, never checked
+        (diagnostic,) = published["params"]["diagnostics"]
+        assert diagnostic["code"] == "E201" and "`lstm(31, seq)`" in diagnostic["message"]
+        assert await raw.close() == 0
+
+    _run_raw(scenario)
+
+
+def test_a_request_is_cancelled_or_outdated_by_what_the_client_sent_after_it() -> None:
+    uri = "file:///tmp/model.arch"
+
+    async def scenario(raw: _Raw) -> None:
+        await raw.send(_INITIALIZE, _notification("initialized", {}), _opened(uri, FIXED))
+        await raw.answer(1)
+        await raw.send(_hover(2, uri, 0, 20), _notification("$/cancelRequest", {"id": 2}))
+        assert (await raw.answer(2))["error"]["code"] == -32800  # RequestCancelled
+        await raw.send(_hover(3, uri, 0, 20), _changed(uri, 2, BROKEN))
+        assert (await raw.answer(3))["error"]["code"] == -32801  # ContentModified
+        await raw.send(_hover(4, uri, 0, 20))
+        assert "LSTM" in (await raw.answer(4))["result"]["contents"]["value"]
+        assert await raw.close() == 0
+
+    _run_raw(scenario)
