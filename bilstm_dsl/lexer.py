@@ -36,7 +36,6 @@ UNCLOSED_STRING = "UNCLOSED_STRING"
 ERROR = "ERROR"
 
 
-
 class Token(NamedTuple):
     kind: str
     """A terminal's name in the grammar (``NAME``, ``INT``, ``ARROW``, ``_COMMA``, ``WS``,
