@@ -164,6 +164,17 @@ def test_add_parser_registers_the_subcommand() -> None:
     assert args.run is lsp.cmd_lsp
 
 
+def test_completion_marks_the_default_value() -> None:
+    def details(text: str) -> dict[str, str]:
+        return {s.label: s.detail for s in lsp.complete_at(text, len(text))}
+
+    assert details("input(20, 1) -> lstm(32, activation=")["tanh"] == "activation (default)"
+    assert details("input(20, 1) -> lstm(32, activation=")["relu"] == "activation"
+    assert details("input(20, 1) -> bilstm(32, merge_mode=")["concat"] == "merge_mode (default)"
+    assert details("input(20, 1) -> bilstm(32, ")["concat"] == "merge_mode (default)"
+    assert details("input(20, 1) -> bilstm(32, ")["sum"] == "merge_mode"
+
+
 def test_missing_pygls_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
     from bilstm_dsl.cli import UsageError
 
