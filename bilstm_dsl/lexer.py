@@ -11,13 +11,14 @@ grammar rejects becomes one of two kinds that exist only here,
 - ``ERROR``: a run of characters no terminal matches.
 
 Every tool that looks at tokens goes through this module: the parser's fast path
-(`significant`), its error recovery (bracket matching), `fmt` (comments), the Pygments
-lexer and the language server's completion context (`tokens`).
+(`significant`) and its error recovery (bracket matching, `scan`), `fmt` (the COMMENT
+terminal's `pattern` between stages, `scan` inside one), the Pygments lexer and the
+language server's completion context (`tokens`).
 
 A scan that keeps only some kinds (`scan`) is one regular expression per match: the tokens
 it does not keep are skipped by an atomic group, inside the regular expression engine,
-before the next kept token is matched. That is how `fmt` finds the comments of a 2 MiB
-file in one pass, and how the parser skips whitespace and comments for free. It relies on
+before the next kept token is matched. That is how the parser skips whitespace and
+comments for free, and its error recovery sees only brackets and strings. It relies on
 a property of this grammar, checked by ``tests/test_grammar.py`` for the scans the package
 makes: where the token is of a kept kind, no skipped kind matches too (they start with
 different characters), so skipping cannot change where a kept token starts.
