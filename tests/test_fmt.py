@@ -179,3 +179,14 @@ def test_a_byte_order_mark_is_accepted_and_kept(tmp_path):
     spec = tmp_path / "bom.arch"
     spec.write_bytes(b"\xef\xbb\xbfinput(20, 1) -> dense(1)\n")
     assert main(["fmt", "--check", str(spec)]) == 0
+
+
+def test_code_that_is_not_a_chain_is_left_as_written(monkeypatch):
+    # A syntax the layout does not know (say, named tensors) must never lose its code.
+    from bilstm_dsl import fmt
+    from bilstm_dsl.parser import ParseResult
+
+    monkeypatch.setattr(fmt, "parse", lambda text: ParseResult(None, ()))
+    source = "# a graph\nx = input(20, 3)\ny = x -> lstm(8)\n"
+    assert fmt.format_source(source).text == source
+    assert fmt.format_source("# only\n\n\n# comments").text == "# only\n\n# comments\n"
