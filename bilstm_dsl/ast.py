@@ -87,7 +87,78 @@ class Chain:
     span: Span
 
 
-Value = Int | Float | String | Word | Tuple | List | Call
+@dataclass(slots=True)
+class Ref:
+    """A tensor named by an earlier line: ``h``, or one of several outputs: ``dec[0]``.
+    As a value (``initial_state=[h, c]``) a plain name is a `Word`; ``dec[0]`` is a Ref."""
+
+    name: str
+    index: int | None
+    span: Span
+
+
+@dataclass(slots=True)
+class Merge:
+    """Several tensors fed to one layer: ``[a, b] -> concatenate()``."""
+
+    refs: tuple[Ref, ...]
+    span: Span
+
+
+@dataclass(slots=True)
+class Use:
+    """A step that applies a layer defined on an earlier line: ``-> shared`` (its weights are
+    shared by every use)."""
+
+    name: str
+    span: Span
+
+
+@dataclass(slots=True)
+class Step:
+    """One arrow's target in a graph file: a call, or a defined layer used by name."""
+
+    layer: Call | Use
+    assertion: Value | None
+    span: Span
+
+
+@dataclass(slots=True)
+class Flow:
+    """``source -> step -> step`` on one statement. The source is a call (``input(...)``,
+    or a layer being defined), one tensor (`Ref`) or several (`Merge`)."""
+
+    source: Call | Ref | Merge
+    source_assertion: Value | None
+    steps: tuple[Step, ...]
+    span: Span
+
+
+@dataclass(slots=True)
+class Target:
+    name: str
+    span: Span
+
+
+@dataclass(slots=True)
+class Statement:
+    """``a, b = flow``, or a flow alone (the model's output, or ``model(...)``)."""
+
+    targets: tuple[Target, ...]
+    flow: Flow
+    span: Span
+
+
+@dataclass(slots=True)
+class Program:
+    """A graph file: statements in order. A file that is one plain chain parses as a
+    `Chain` instead, checked exactly as before graphs existed."""
+
+    statements: tuple[Statement, ...]
+    span: Span
+
+
+Value = Int | Float | String | Word | Tuple | List | Call | Ref
 
 
 def describe(value: Value) -> str:
@@ -100,4 +171,5 @@ def describe(value: Value) -> str:
         Tuple: "a tuple",
         List: "a list",
         Call: "a layer",
+        Ref: "a tensor",
     }[type(value)]

@@ -37,19 +37,20 @@ def construction_order(layer: Layer):  # noqa: ANN201
     yield layer
 
 
-def name_layers(ctx: Context) -> None:
+def name_layers(ctx: Context, skip: dict[int, int] | None = None) -> None:
     """Name every stage as Keras does, into ``ctx.names``, and report E118 where two share a
     name, which Keras refuses.
 
     Keras names an unnamed layer from a counter per class (``lstm``, ``lstm_1``, ...;
     ``keras/src/utils/naming.py``, ``auto_name``), counting every layer made, wrapped ones
     included (the `lstm` inside `bidirectional(lstm(8))` takes ``lstm``), and never skipping
-    a name a user gave: ``lstm(8, name="lstm") -> lstm(8)`` names both ``lstm``."""
+    a name a user gave: ``lstm(8, name="lstm") -> lstm(8)`` names both ``lstm``. The stages
+    in ``skip`` apply a layer made earlier (a shared layer) and make none."""
     counts: dict[str, int] = {}
     names = ctx.names
     first: dict[str, int] = {}
     for index, top in enumerate(ctx.layers):
-        if top is None:
+        if top is None or (skip and index in skip):
             continue
         for layer in construction_order(top):
             given = layer.args.get("name")
@@ -112,6 +113,13 @@ def resolve_input(ctx: Context) -> Layer | None:
         )
         ctx.layers.append(None)
         return None
+    layer = bind_input(ctx, call, 0)
+    ctx.layers.append(layer)
+    return layer
+
+
+def bind_input(ctx: Context, call: ast.Call, index: int) -> Layer | None:
+    """``input(20, 1)`` or ``input(shape=(20, 1), ...)`` at stage ``index``."""
     layer = Layer(INPUT, "input", call)
     dims: list[ast.Arg] = []
     rest: list[ast.Arg] = []
@@ -122,20 +130,25 @@ def resolve_input(ctx: Context) -> Layer | None:
         value = arg.value
         if isinstance(value, ast.Word) and value.lower == "none":
             continue
-        if not isinstance(value, ast.Int) or value.value <= 0:
+        if not isinstance(value, ast.Int) or not 0 < value.value < 2**63:
             ok = False
             nested = isinstance(value, ast.Tuple)
             ctx.report(
                 "E104",
                 arg.span,
-                f"input dims are positive integers or `none`, got `{ctx.text(arg.span)}`",
+                f"input dims are positive integers or `none`, got `{ctx.text(arg.span)}`"
+                + (
+                    " (past 2**63, which TensorFlow cannot hold)"
+                    if isinstance(value, ast.Int)
+                    else ""
+                ),
                 help="write the dims without the extra brackets, e.g. `input(20, 1)`, or "
                 "`input(shape=(20, 1))`"
                 if nested
                 else "write the per-sample shape without the batch, e.g. `input(20, 1)`",
-                stage=0,
+                stage=index,
             )
-    ok = bind(ctx, layer, rest, 0, provided=("shape",)) and ok
+    ok = bind(ctx, layer, rest, index, provided=("shape",)) and ok
     if dims and "shape" in layer.args:
         ok = False
         ctx.report(
@@ -143,7 +156,7 @@ def resolve_input(ctx: Context) -> Layer | None:
             layer.spans["shape"],
             "the input shape is given twice, as dims and as `shape=`",
             help="keep one of them",
-            stage=0,
+            stage=index,
         )
     elif dims and ok:
         layer.args["shape"] = tuple(
@@ -158,9 +171,8 @@ def resolve_input(ctx: Context) -> Layer | None:
             call.span,
             "`input` needs the per-sample shape",
             help="write e.g. `input(20, 1)` for 20 steps of 1 feature",
-            stage=0,
+            stage=index,
         )
-    ctx.layers.append(layer if ok else None)
     return layer if ok else None
 
 
@@ -199,11 +211,16 @@ def resolve(ctx: Context, call: ast.Call, index: int) -> Layer | None:
     return validate(ctx, layer, index) if ok else None
 
 
+_WRAPPER_ARGS = ("merge_mode", "name", "trainable", "initial_state")
+"""What ``bilstm(...)`` gives the `bidirectional` wrapper rather than the inner layer."""
+
+
 def resolve_bidirectional_sugar(
     ctx: Context, call: ast.Call, inner_name: str, index: int
 ) -> Layer | None:
     """``bilstm(32, concat, seq)``: the merge mode (a bare word or ``merge_mode=``),
-    ``name`` and ``trainable`` go to the wrapper; everything else to the inner layer."""
+    ``name``, ``trainable`` and ``initial_state`` go to the wrapper; everything else to the
+    inner layer."""
     wrapper_spec = LAYERS["bidirectional"]
     outer: list[ast.Arg] = []
     inner_args: list[ast.Arg] = []
@@ -214,7 +231,7 @@ def resolve_bidirectional_sugar(
             and isinstance(value, ast.Word)
             and value.lower in v.MERGE_MODES + ("none",)
         )
-        if is_mode or (arg.key and arg.key.lower() in ("merge_mode", "name", "trainable")):
+        if is_mode or (arg.key and arg.key.lower() in _WRAPPER_ARGS):
             outer.append(ast.Arg(arg.key or "merge_mode", arg.key_span, value, arg.span))
         else:
             inner_args.append(arg)
@@ -367,6 +384,16 @@ def assign(ctx: Context, layer: Layer, name: str, value: ast.Value, span: Span, 
 
 def validate(ctx: Context, layer: Layer, index: int) -> Layer | None:
     """Rules about a layer's arguments taken together (Keras's ``__init__`` checks)."""
+    if "initial_state" in layer.args and not ctx.graph:
+        ctx.report(
+            "E131",
+            layer.spans["initial_state"],
+            "`initial_state` names tensors, but a chain has no named tensors",
+            help="write the model as a graph, naming the states: "
+            "`out, h, c = enc -> lstm(8, state)`, then `dec -> lstm(8, initial_state=[h, c])`",
+            stage=index,
+        )
+        return None
     if layer.keras_class != "Bidirectional":
         return layer
     ok = True

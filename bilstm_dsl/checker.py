@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import gc
 
+from . import ast
 from .bind import bind_stages
 from .diagnostics import Diagnostic, Span
+from .graph import check_graph
 from .infer import infer
 from .lints import MODEL_LINTS
-from .model import ERROR, MAX_SOURCE_BYTES, CheckResult, Context, Layer, StageInfo
+from .model import ERROR, MAX_SOURCE_BYTES, CheckResult, Context, Graph, Layer, StageInfo
 from .parser import parse
 
 __all__ = ["MAX_SOURCE_BYTES", "CheckResult", "Layer", "StageInfo", "check", "check_bytes"]
@@ -82,7 +84,7 @@ def _run(source: str, path: str) -> CheckResult:
     parsed = parse(source)
     if parsed.diagnostics:
         return CheckResult(source, path, parsed.diagnostics, None, ())
-    if parsed.chain is None:
+    if parsed.chain is None and parsed.program is None:
         ctx = Context(source, path, [])
         ctx.report(
             "E008",
@@ -91,6 +93,9 @@ def _run(source: str, path: str) -> CheckResult:
             help="write a chain such as `input(20, 1) -> lstm(32) -> dense(1)`",
         )
         return _result(ctx, None, ())
+    program = parsed.program
+    if program is not None:
+        return _run_graph(source, path, program)
     ctx = Context(source, path, list(parsed.chain.stages))
     input_layer = bind_stages(ctx)
     infos = tuple(infer(ctx, input_layer))
@@ -99,7 +104,25 @@ def _run(source: str, path: str) -> CheckResult:
     return _result(ctx, input_layer, infos)
 
 
-def _result(ctx: Context, input_layer: Layer | None, infos: tuple[StageInfo, ...]) -> CheckResult:
+def _run_graph(source: str, path: str, program: ast.Program) -> CheckResult:
+    ctx = Context(source, path, [])
+    ctx.inputs = set()
+    ctx.graph = True
+    infos, graph = check_graph(ctx, program)
+    applied = tuple(i for i in infos if i.index not in ctx.shared)
+    for lint in MODEL_LINTS:
+        lint(ctx, applied)
+    first = min(graph.inputs, default=None)
+    input_layer = ctx.layers[first] if first is not None else None
+    return _result(ctx, input_layer, infos, graph)
+
+
+def _result(
+    ctx: Context,
+    input_layer: Layer | None,
+    infos: tuple[StageInfo, ...],
+    graph: Graph | None = None,
+) -> CheckResult:
     # A warning on the very span of an error adds nothing: the error must be fixed.
     error_spans = {d.span for d in ctx.diags if d.is_error}
     diags = sorted(
@@ -107,4 +130,6 @@ def _result(ctx: Context, input_layer: Layer | None, infos: tuple[StageInfo, ...
         key=lambda d: (d.span.start, d.code),
     )
     ok = not any(d.is_error for d in diags)
-    return CheckResult(ctx.source, ctx.path, tuple(diags), input_layer, infos if ok else (), infos)
+    return CheckResult(
+        ctx.source, ctx.path, tuple(diags), input_layer, infos if ok else (), infos, graph
+    )

@@ -22,7 +22,6 @@ import argparse
 import contextlib
 import io
 import json
-import math
 import os
 import sys
 import traceback
@@ -50,7 +49,7 @@ from .files import (
     read_source,
     unreadable,
 )
-from .model import MEMORY_VARIABLE, memory_bytes, weights_bytes
+from .model import MEMORY_VARIABLE, memory_bytes, readable_size, weights_bytes
 from .shapes import fmt, fmt_shapes
 
 __all__ = [
@@ -239,14 +238,6 @@ def cmd_summary(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     summary = result.summary
     assert summary is not None
-    digits = _digits(max(_numbers(summary), default=0))
-    if digits > _MAX_DIGITS:
-        err(
-            f"bilstm-dsl: error: {printable(result.path)}: the model's sizes run to "
-            f"{digits:,} digits, too many to print (the limit is {_MAX_DIGITS:,}); no machine "
-            "could build it"
-        )
-        return EXIT_PROBLEMS
     if args.format == "json":
         out(json.dumps(summary, indent=2) + "\n")
     else:
@@ -254,62 +245,6 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
         out(summary_table(result, model_name(result.path)) + "\n")
     return EXIT_OK
-
-
-_MAX_DIGITS = min(4300, getattr(sys, "get_int_max_str_digits", lambda: 4300)() or 4300)
-"""The longest number printed (Python's default limit on converting integers to text, or
-the interpreter's own if lower): dimensions of up to 100 digits multiply into parameter
-counts of thousands, and converting those to decimal takes time quadratic in their length."""
-
-
-def _numbers(value: object) -> Iterable[int]:
-    """Every integer in a summary object (counts and dimensions), as magnitudes."""
-    if isinstance(value, bool):
-        return
-    if isinstance(value, int):
-        yield abs(value)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _numbers(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _numbers(item)
-
-
-def _digits(number: int) -> int:
-    """The number of decimal digits of ``number`` >= 0, without converting it to text."""
-    if number < 10**15:
-        return len(str(number))
-    # 2**(bits - 1) <= number < 2**bits: the digits are `estimate` or one more
-    estimate = int(number.bit_length() * math.log10(2))
-    return estimate + 1 if number >= 10**estimate else estimate
-
-
-_UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
-
-
-def readable_size(size: int) -> str:
-    """Bytes as Keras's summary writes them (``readable_memory_size`` in
-    keras/src/utils/summary_utils.py): two decimals in B, KB, MB, GB, TB or PB, in powers
-    of 1024. Past 1024 PB, which no machine holds, still PB (Keras would divide once more
-    and still say PB), with thousands separators, then with a power of ten once the
-    number outgrows a float (1e308)."""
-    if size < 1024 ** len(_UNITS):
-        value = float(size)
-        for unit in _UNITS[:-1]:
-            if value < 1024:
-                return f"{value:.2f} {unit}"
-            value /= 1024
-        return f"{value:.2f} {_UNITS[-1]}"
-    shift = max(0, size.bit_length() - 64)
-    log = math.log10(size >> shift) + shift * math.log10(2) - 5 * math.log10(1024)
-    if log < 15:
-        return f"{size / 1024**5:,.2f} PB"
-    exponent = math.floor(log)
-    mantissa = round(10 ** (log - exponent), 2)
-    if mantissa >= 10:
-        mantissa, exponent = mantissa / 10, exponent + 1
-    return f"{mantissa:.2f}e+{exponent} PB"
 
 
 def summary_table(result: CheckResult, name: str) -> str:
@@ -490,7 +425,7 @@ def check_memory(result: CheckResult) -> None:
     need = weights_bytes(result.stages)
     have = memory_bytes() if os.environ.get(MEMORY_VARIABLE) else available_memory()
     if have is not None and need > have:
-        exact = f" ({need:,} bytes)" if _digits(need) <= 30 else ""
+        exact = f" ({need:,} bytes)"
         raise UsageError(
             f"{printable(result.path)}: the model's weights need {readable_size(need)}"
             f"{exact} of memory, more than the {readable_size(have)} available here; "

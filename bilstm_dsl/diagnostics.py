@@ -174,6 +174,10 @@ def _entries(*rows: tuple[str, Severity, str, str | Callable[[], str]]) -> dict[
 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.NOTE
 
+READ_CODES = frozenset({"E013"})
+"""Codes the file reader reports, not the checker: no spec text triggers them, so their
+catalogue example is a path that cannot be read (`files.check_file`)."""
+
 FAMILIES = (
     ("E0", "The text itself"),
     ("E1", "Names and arguments"),
@@ -213,7 +217,7 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
         "the chain has more than 100,000 stages",
         lambda: "input(1)" + " -> dense(1)" * 100_000,
     ),
-    ("E013", E, "cannot read the file", ""),
+    ("E013", E, "cannot read the file", "no/such/file.arch"),
     # -- names and arguments
     ("E101", E, "unknown layer", "input(20, 1) -> lstn(32)"),
     ("E102", E, "unknown keyword argument", "input(20, 1) -> lstm(32, retrun_sequences=true)"),
@@ -298,6 +302,49 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
         "`use_cudnn=true` with a setting that rules out the cuDNN kernel",
         "input(20, 1) -> lstm(8, activation=relu, use_cudnn=true)",
     ),
+    ("E124", E, "an unknown tensor or layer name", "x = input(20, 3)\ny = z -> lstm(8)"),
+    (
+        "E125",
+        E,
+        "a name defined twice",
+        "x = input(20, 3)\nx = input(20, 3)\ny = x -> lstm(8)",
+    ),
+    (
+        "E126",
+        E,
+        "a name used before the line that defines it (or a cycle)",
+        "y = x -> lstm(8)\nx = input(20, 3)",
+    ),
+    (
+        "E127",
+        E,
+        "unpacking into more or fewer names than the tensors given",
+        "x = input(20, 3)\nout, h = x -> lstm(8, state)",
+    ),
+    (
+        "E128",
+        E,
+        "an index past the tensors a name holds",
+        "x = input(20, 3)\ny = x -> lstm(8, state)\nz = y[3] -> dense(1)",
+    ),
+    (
+        "E129",
+        E,
+        "a `model(...)` line that names no input or output tensor",
+        "x = input(20, 3)\ny = x -> lstm(8)\nz = y -> dense(1)\nmodel(inputs=[y], outputs=z)",
+    ),
+    (
+        "E130",
+        E,
+        "a layer used as a tensor, or a tensor as a layer",
+        "x = input(20, 3)\nshared = lstm(8)\ny = shared -> dense(1)",
+    ),
+    (
+        "E131",
+        E,
+        "`initial_state` in a chain, which has no named tensors",
+        "input(20, 3) -> lstm(8, initial_state=[h, c])",
+    ),
     # -- shapes
     (
         "E201",
@@ -344,6 +391,24 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
         E,
         "a `noise_shape` that does not broadcast against the input",
         "input(20, 3) -> dropout(0.5, noise_shape=(none, 4, 1))",
+    ),
+    (
+        "E212",
+        E,
+        "tensors a merge or attention layer cannot combine",
+        "a = input(20, 3)\nb = input(20, 4)\nc = [a, b] -> add()",
+    ),
+    (
+        "E213",
+        E,
+        "`initial_state` with the wrong number or shape of states",
+        "x = input(20, 3)\nh = input(8)\ny = x -> lstm(8, initial_state=[h])",
+    ),
+    (
+        "E214",
+        E,
+        "a dimension or weight count past what TensorFlow holds (2**63)",
+        "input(20, 1) -> dense(99999999999999999999)",
     ),
     # -- performance
     (
@@ -395,6 +460,12 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
         W,
         "weights larger than this machine's memory",
         "input(20, 1) -> lstm(1000000000)",
+    ),
+    (
+        "W505",
+        W,
+        "an input or a named tensor that nothing uses",
+        "x = input(20, 3)\nm = input(5)\ny = x -> lstm(8)",
     ),
 )
 

@@ -9,14 +9,9 @@ with ``seq`` added; E202 blames ``return_state`` or ``merge_mode=none``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from . import ast
-from .model import Context, Layer, walk
+from .model import Context, Flow, Layer, walk
 from .shapes import ShapeError, fmt
-
-if TYPE_CHECKING:
-    from .infer import Flow
 
 
 def shape_error(ctx: Context, error: ShapeError, layer: Layer, index: int, flow: Flow) -> None:
@@ -26,8 +21,8 @@ def shape_error(ctx: Context, error: ShapeError, layer: Layer, index: int, flow:
     if error.code == "E203" and error.min_rank and len(got) < error.min_rank:
         if flow.collapsed_at is not None:
             return needs_sequence(ctx, layer, index, flow.collapsed_at)
-        if flow.stage == 0:
-            source = ctx.stages[0].call
+        if flow.stage in ctx.inputs:
+            source = ctx.stages[flow.stage].call
             return ctx.report(
                 "E203",
                 source.span,
@@ -35,9 +30,9 @@ def shape_error(ctx: Context, error: ShapeError, layer: Layer, index: int, flow:
                 f"{_axes(error.min_rank)}, but `{ctx.text(source.span)}` gives "
                 f"{len(got)}-D {fmt(got)}",
                 help=f"add a feature axis: `{_add_axis(ctx.text(source.span))}`",
-                stage=0,
+                stage=flow.stage,
             )
-    producer = ctx.layers[flow.stage] if flow.stage else None
+    producer = ctx.layers[flow.stage] if flow.stage not in ctx.inputs else None
     if (
         error.code == "E203"
         and layer.keras_class == "RepeatVector"
@@ -72,14 +67,16 @@ def shape_error(ctx: Context, error: ShapeError, layer: Layer, index: int, flow:
         error.help = f"to run it over the first axis, wrap it: `td({ctx.text(here.span)})`"
     if error.code == "E202" and flow.multi_at is not None:
         return several_tensors(ctx, layer, index, flow)
-    if error.code == "E204" and flow.stage == 0:
-        source = ctx.stages[0].call
+    if error.code == "E204" and flow.stage in ctx.inputs:
+        source = ctx.stages[flow.stage].call
         return ctx.report(
             "E204",
-            ctx.layers[0].spans.get("shape", source.span) if ctx.layers[0] else source.span,
+            ctx.layers[flow.stage].spans.get("shape", source.span)  # type: ignore[union-attr]
+            if ctx.layers[flow.stage]
+            else source.span,
             f"{error.message} (the last dimension of the input is `none`)",
             help="give the last dimension of `input(...)` a size, e.g. `input(20, 8)`",
-            stage=0,
+            stage=flow.stage,
         )
     span = here.span
     if error.blame.startswith("arg:"):
@@ -142,7 +139,11 @@ def several_tensors(ctx: Context, layer: Layer, index: int, flow: Flow) -> None:
             f"`return_state=true` makes `{producer.written}` return {count} tensors "
             "(output and states)"
         )
-        help = "remove `return_state`; a chain passes one tensor from stage to stage"
+        help = (
+            f"name them: `out, h, c = ... -> {producer.written}(...)`, or pick the output: `x[0]`"
+            if ctx.graph
+            else "remove `return_state`; a chain passes one tensor from stage to stage"
+        )
     ctx.report("E202", span, f"{what}, but {here}", help=help, stage=origin)
 
 

@@ -10,74 +10,91 @@ inferred.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from . import ast
 from .explain import shape_error
 from .layers import ACTIVATION_BOOL, ACTIVATION_INT
 from .lints import STAGE_LINTS
-from .model import WARNING, Context, Layer, StageInfo
+from .model import WARNING, Context, Flow, Layer, StageInfo
 from .shapes import Output, Shape, ShapeError, fmt_shapes
 
 
-@dataclass(slots=True)
-class Flow:
-    """What flows from one stage to the next, with the provenance messages need."""
-
-    shapes: tuple[Shape, ...]
-    stage: int
-    collapsed_at: int | None = None
-    """The stage of the recurrent layer that dropped the time axis, if it still matters."""
-    multi_at: int | None = None
-    """The stage that split the flow into several tensors."""
-    masked_at: int | None = None
-    """The stage whose Keras mask travels with the tensor (embedding(mask_zero), masking)."""
-    dtype: str = "float32"
-    """The input's dtype, until a layer that computes in float32 (all but Flatten/Reshape)."""
+def start_flow(input_layer: Layer, index: int = 0) -> Flow:
+    """The flow out of an ``input(...)`` at stage ``index``."""
+    shape: Shape = (input_layer.get("batch_size"),) + tuple(input_layer.get("shape"))  # type: ignore[arg-type]
+    return Flow((shape,), index, dtype=str(input_layer.get("dtype")))
 
 
 def infer(ctx: Context, input_layer: Layer | None) -> list[StageInfo]:
+    """Walk a chain: each stage applied to what the one before gives."""
     infos: list[StageInfo] = []
-    names = ctx.names
     if input_layer is None:
         return infos
-    start: Shape = (input_layer.get("batch_size"),) + tuple(input_layer.get("shape"))  # type: ignore[arg-type]
-    flow: Flow | None = Flow((start,), 0, dtype=str(input_layer.get("dtype")))
+    flow: Flow | None = start_flow(input_layer)
     check_assertion(ctx, 0, flow.shapes)
     for index in range(1, len(ctx.stages)):
         layer = ctx.layers[index]
         if layer is None or flow is None:
             flow = None
             continue
-        if dtype_mode(layer, flow.dtype) == "fail":
-            _no_kernel(ctx, layer, index, flow.dtype)
-            flow = None
-            continue
-        try:
-            out = layer.spec.rule(layer, flow.shapes)
-        except ShapeError as error:
-            shape_error(ctx, error, layer, index, flow)
-            flow = None
-            continue
-        for lint in STAGE_LINTS:
-            lint(ctx, layer, index, flow)
-        flow = next_flow(ctx, flow, out, index)
-        trainable, frozen = (out.trainable, out.non_trainable)
-        if not layer.get("trainable"):
-            trainable, frozen = 0, trainable + frozen
-        infos.append(
-            StageInfo(
-                index,
-                names[index],
-                layer,
-                out.shapes,
-                trainable,
-                frozen,
-                ctx.stages[index].span,
-            )
-        )
-        check_assertion(ctx, index, out.shapes)
+        info, flow = apply(ctx, index, layer, flow)
+        if info is not None:
+            infos.append(info)
     return infos
+
+
+def apply(
+    ctx: Context, index: int, layer: Layer, flow: Flow, name: str | None = None
+) -> tuple[StageInfo | None, Flow | None]:
+    """Stage ``index``: ``layer`` applied to ``flow``; what it builds and what flows out,
+    or (None, None) after reporting why Keras would fail there."""
+    if dtype_mode(layer, flow.dtype) == "fail":
+        _no_kernel(ctx, layer, index, flow.dtype)
+        return None, None
+    try:
+        out = layer.spec.rule(layer, flow.shapes)
+    except ShapeError as error:
+        shape_error(ctx, error, layer, index, flow)
+        return None, None
+    if _too_big(ctx, layer, index, out):
+        return None, None
+    for lint in STAGE_LINTS:
+        lint(ctx, layer, index, flow)
+    after = next_flow(ctx, flow, out, index)
+    trainable, frozen = (out.trainable, out.non_trainable)
+    if not layer.get("trainable"):
+        trainable, frozen = 0, trainable + frozen
+    info = StageInfo(
+        index,
+        name or ctx.names[index],
+        layer,
+        out.shapes,
+        trainable,
+        frozen,
+        ctx.stages[index].span,
+    )
+    check_assertion(ctx, index, out.shapes)
+    return info, after
+
+
+INT64 = 2**63
+"""TensorFlow holds sizes and counts as int64: a dimension or a weight count past it is a
+model no machine can build (and numbers that large would only slow every message)."""
+
+
+def _too_big(ctx: Context, layer: Layer, index: int, out: Output) -> bool:
+    """E214: a dimension or weight count past int64."""
+    huge = [d for shape in out.shapes for d in shape if d is not None and d >= INT64]
+    if not huge and out.trainable + out.non_trainable < INT64:
+        return False
+    what = "an output dimension" if huge else "a weight count"
+    ctx.report(
+        "E214",
+        ctx.stages[index].call.span,
+        f"`{layer.written}` gives {what} past 2**63, which TensorFlow cannot hold",
+        help="use sizes a machine can hold: real layers have at most millions of units",
+        stage=index,
+    )
+    return True
 
 
 _KIND = {"bool": "boolean", "string": "string"}

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import shapes, shapes_conv
+from . import shapes, shapes_conv, shapes_merge
 from . import values as v
 
 REQUIRED = object()
@@ -29,6 +29,8 @@ class Param:
     default: object = REQUIRED
     check: Callable[[str, object], str | None] | None = None
     """Returns why a well-typed value is still invalid, or None."""
+    call: bool = False
+    """Given when the layer is called, not made: ``LSTM(8)(x, initial_state=[h, c])``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +58,14 @@ class LayerSpec:
     dtype_string: str = "fail"
     """The same for string input: only layers that move values without computing
     (``keep``) accept strings."""
+    inputs: str = "one"
+    """``one`` tensor, or ``several`` (a list: merges, attention)."""
     mask: str = "keep"
     """What the layer does with a Keras mask (``supports_masking`` and ``compute_mask``):
     ``keep`` passes it on, ``drop`` loses it (Keras warns), ``consume`` uses it up,
-    ``source`` makes one, ``recurrent`` keeps it only with ``return_sequences``."""
+    ``source`` makes one, ``recurrent`` keeps it only with ``return_sequences``; for
+    several inputs, ``all`` keeps a mask when every input has one (``Merge``), ``any`` when
+    one has (``Concatenate``), ``query`` keeps the query's (attention)."""
     by_name: dict[str, Param] = field(init=False, repr=False, compare=False)
     flags: dict[str, str] = field(init=False, repr=False, compare=False)
     """Bare words that set a boolean argument to true: its own name, plus `FLAGS`."""
@@ -77,7 +83,7 @@ class LayerSpec:
         setattr_(self, "required", tuple(p for p in self.params if p.default is REQUIRED))
         if self.positional is None:
             keyword_only = {p.name for p in _COMMON}
-            names = tuple(p.name for p in self.params if p.name not in keyword_only)
+            names = tuple(p.name for p in self.params if p.name not in keyword_only and not p.call)
             setattr_(self, "positional", names)
         flags = {p.name: p.name for p in self.params if p.type is v.BOOL}
         flags.update({flag: arg for flag, arg in FLAGS.items() if arg in self.by_name})
@@ -112,6 +118,10 @@ _KERNEL_AND_BIAS = (
     Param("bias_constraint", v.CONSTRAINT, None),
 )
 _RATE = v.rate
+
+
+_INITIAL_STATE = Param("initial_state", v.TENSORS, None, call=True)
+"""The states a recurrent layer starts from (``RNN.call``), tensors of the graph."""
 
 
 def _recurrent_params(*, gates: bool, gru: bool = False, lstm: bool = False) -> tuple[Param, ...]:
@@ -157,7 +167,7 @@ def _recurrent_params(*, gates: bool, gru: bool = False, lstm: bool = False) -> 
         params.append(Param("reset_after", v.BOOL, True))
     if gates:
         params.append(Param("use_cudnn", v.USE_CUDNN, "auto"))
-    return tuple(params) + _COMMON
+    return tuple(params) + _COMMON + (_INITIAL_STATE,)
 
 
 def _time_distributed(layer, inputs):  # noqa: ANN001, ANN202
@@ -197,6 +207,124 @@ def _global_pooling(name: str, keras_class: str, mask: str, dtype: str) -> Layer
         dtype=dtype,
     )
 
+
+def _merge(
+    name: str, keras_class: str, dtype: str, dtype_bool: str, dtype_string: str
+) -> LayerSpec:
+    """``Add``, ``Subtract``, ...: no arguments of their own (``merging/``)."""
+    return LayerSpec(
+        name,
+        keras_class,
+        _COMMON,
+        _ALL,
+        shapes_merge.elementwise,
+        family="merge",
+        inputs="several",
+        mask="all",
+        dtype=dtype,
+        dtype_bool=dtype_bool,
+        dtype_string=dtype_string,
+    )
+
+
+# Call arguments of the attention layers (``Attention.call``, ``MultiHeadAttention.call``).
+_ATTENTION_CALL = (
+    Param("return_attention_scores", v.BOOL, False, call=True),
+    Param("use_causal_mask", v.BOOL, False, call=True),
+)
+
+# What each does with int32, bool and string inputs: measured like LayerSpec.dtype.
+_MERGES = (
+    _merge("add", "Add", "keep", "fail", "keep"),
+    _merge("subtract", "Subtract", "keep", "fail", "fail"),
+    _merge("multiply", "Multiply", "keep", "fail", "fail"),
+    _merge("average", "Average", "float", "fail", "fail"),
+    _merge("maximum", "Maximum", "keep", "fail", "fail"),
+    _merge("minimum", "Minimum", "keep", "fail", "fail"),
+    LayerSpec(
+        "concatenate",
+        "Concatenate",
+        (Param("axis", v.INT, -1),) + _COMMON,
+        _ALL,
+        shapes_merge.concatenate,
+        family="merge",
+        inputs="several",
+        mask="any",
+        dtype="keep",
+        dtype_string="keep",
+    ),
+    LayerSpec(
+        "dot",
+        "Dot",
+        (Param("axes", v.AXES_PAIR), Param("normalize", v.BOOL, False)) + _COMMON,
+        _ALL,
+        shapes_merge.dot,
+        family="merge",
+        inputs="several",
+        mask="consume",
+        dtype="keep",
+    ),
+    LayerSpec(
+        "attention",
+        "Attention",
+        (
+            Param("use_scale", v.BOOL, False),
+            Param("score_mode", v.SCORE_MODE, "dot"),
+            Param("dropout", v.FLOAT, 0.0, check=_RATE),
+            Param("seed", v.OPT_INT, None, check=v.seed),
+        )
+        + _COMMON
+        + _ATTENTION_CALL,
+        _ALL,
+        shapes_merge.attention,
+        family="attention",
+        inputs="several",
+        mask="query",
+        dtype="fail",
+    ),
+    LayerSpec(
+        "additiveattention",
+        "AdditiveAttention",
+        (Param("use_scale", v.BOOL, True), Param("dropout", v.FLOAT, 0.0, check=_RATE))
+        + _COMMON
+        + _ATTENTION_CALL,
+        _ALL,
+        shapes_merge.additive_attention,
+        family="attention",
+        inputs="several",
+        mask="query",
+        dtype="float",
+        dtype_bool="fail",
+    ),
+    LayerSpec(
+        "multiheadattention",
+        "MultiHeadAttention",
+        (
+            Param("num_heads", v.INT, check=_POS),
+            Param("key_dim", v.INT, check=_POS),
+            Param("value_dim", v.OPT_INT, None, check=_POS),
+            Param("dropout", v.FLOAT, 0.0, check=_RATE),
+            Param("use_bias", v.BOOL, True),
+            Param("output_shape", v.OPT_INT, None, check=_POS),
+            Param("kernel_initializer", v.INITIALIZER, "glorot_uniform"),
+            Param("bias_initializer", v.INITIALIZER, "zeros"),
+            Param("kernel_regularizer", v.REGULARIZER, None),
+            Param("bias_regularizer", v.REGULARIZER, None),
+            Param("activity_regularizer", v.REGULARIZER, None),
+            Param("kernel_constraint", v.CONSTRAINT, None),
+            Param("bias_constraint", v.CONSTRAINT, None),
+            Param("seed", v.OPT_INT, None, check=v.seed),
+        )
+        + _COMMON
+        + _ATTENTION_CALL,
+        ("num_heads", "key_dim"),
+        shapes_merge.multi_head_attention,
+        family="attention",
+        inputs="several",
+        mask="query",
+        dtype="fail",
+    ),
+)
 
 LAYERS: dict[str, LayerSpec] = {
     spec.name: spec
@@ -238,7 +366,8 @@ LAYERS: dict[str, LayerSpec] = {
                 Param("merge_mode", v.MERGE_MODE, "concat"),
                 Param("backward_layer", v.OPT_LAYER, None),
             )
-            + _COMMON,
+            + _COMMON
+            + (_INITIAL_STATE,),
             ("layer", "merge_mode"),
             shapes.bidirectional,
             family="wrapper",
@@ -434,6 +563,7 @@ LAYERS: dict[str, LayerSpec] = {
             shapes.batch_normalization,
         ),
     )
+    + _MERGES
 }
 
 INPUT = LayerSpec(

@@ -9,23 +9,19 @@ span.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .model import (
     NOTE,
     WARNING,
     Context,
+    Flow,
     Layer,
     StageInfo,
-    human_bytes,
     memory_bytes,
+    readable_size,
     walk,
     weights_bytes,
 )
 from .shapes import fmt
-
-if TYPE_CHECKING:
-    from .infer import Flow
 
 
 def conv_channels_first(ctx: Context, layer: Layer, index: int, flow: Flow) -> None:
@@ -182,8 +178,8 @@ def weights_memory(ctx: Context, stages: tuple[StageInfo, ...]) -> None:
     ctx.report(
         "W504",
         ctx.stages[largest.index].call.span,
-        f"the weights take {human_bytes(size)} ({size:,} bytes as float32), more than the "
-        f"{human_bytes(memory)} of memory there is: Keras cannot build the model",
+        f"the weights take {readable_size(size)} ({size:,} bytes as float32), more than the "
+        f"{readable_size(memory)} of memory there is: Keras cannot build the model",
         help=f"make the largest layer smaller: `{largest.layer.written}` holds {share}% of "
         "the weights",
         stage=largest.index,

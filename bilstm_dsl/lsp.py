@@ -249,16 +249,6 @@ def _class_of(info: StageInfo) -> str:
     return layer.keras_class
 
 
-def _too_long(render: Callable[[], str]) -> str:
-    """``render()``; when a number in it has more digits than Python turns into text
-    (``sys.get_int_max_str_digits()``, 4,300 by default), as sizes multiplied from 100-digit
-    literals can, a note saying so instead of a crash."""
-    try:
-        return render()
-    except ValueError:
-        return f"a number of more than {sys.get_int_max_str_digits():,} digits"
-
-
 def _params_text(info: StageInfo) -> str:
     text = f"{info.params:,}"
     if info.non_trainable:
@@ -284,8 +274,8 @@ def hover_at(analysis: Analysis, offset: int) -> HoverInfo | None:
         keras = _class_of(info)
         rows = [
             ("Layer name", f"`{info.name}`"),
-            ("Output shape", _too_long(lambda: f"`{fmt_shapes(info.shapes)}`")),
-            ("Params", _too_long(lambda: _params_text(info))),
+            ("Output shape", f"`{fmt_shapes(info.shapes)}`"),
+            ("Params", _params_text(info)),
         ]
     if not rows:
         errors = result.errors

@@ -83,6 +83,27 @@ class StageInfo:
         return self.trainable + self.non_trainable
 
 
+TensorRef = tuple[int, int]
+"""A tensor of a graph: the stage that made it, and which of its outputs (0 unless the
+stage returns several: a recurrent layer's states, attention scores)."""
+
+
+@dataclass(frozen=True)
+class Graph:
+    """How the stages of a graph file connect (a chain has none: each stage takes the one
+    before)."""
+
+    inputs: tuple[int, ...]
+    """The model's inputs: their ``input(...)`` stages, in order."""
+    outputs: tuple[TensorRef, ...]
+    inbound: dict[int, tuple[TensorRef, ...]]
+    """Per applied stage, the tensors it was called on, in order."""
+    initial: dict[int, tuple[TensorRef, ...]]
+    """Per recurrent stage given `initial_state`, those tensors."""
+    shared: dict[int, int]
+    """A stage that applies a defined layer again -> the stage that defined it."""
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """The checker's answer for one spec, whatever the text."""
@@ -95,6 +116,8 @@ class CheckResult:
     """The layers after the input, when the whole chain checked without error."""
     inferred: tuple[StageInfo, ...] = ()
     """Every stage inferred, kept even when there are errors (an editor's hover)."""
+    graph: Graph | None = None
+    """For a graph file, how its stages connect; ``stages`` then holds its inputs too."""
 
     @property
     def ok(self) -> bool:
@@ -169,23 +192,67 @@ def memory_bytes() -> int | None:
         return None
 
 
-def human_bytes(size: int) -> str:
-    """``1.50 GiB``: binary units, as memory is sized; exact bytes below 1 KiB."""
-    if size < 1024:
-        return f"{size} B"
-    value = float(size)
-    for unit in ("KiB", "MiB", "GiB", "TiB", "PiB", "EiB"):
-        value /= 1024
-        if value < 1024 or unit == "EiB":
-            return f"{value:,.2f} {unit}"
-    raise AssertionError
+_UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
+
+
+def readable_size(size: int) -> str:
+    """Bytes as Keras's summary writes them (``readable_memory_size`` in
+    keras/src/utils/summary_utils.py): two decimals in B, KB, MB, GB, TB or PB, in powers
+    of 1024. Past 1024 PB, which no machine holds, still PB (Keras would divide once more
+    and still say PB), with thousands separators, then with a power of ten once the
+    number outgrows a float (1e308)."""
+    if size < 1024 ** len(_UNITS):
+        value = float(size)
+        for unit in _UNITS[:-1]:
+            if value < 1024:
+                return f"{value:.2f} {unit}"
+            value /= 1024
+        return f"{value:.2f} {_UNITS[-1]}"
+    import math
+
+    shift = max(0, size.bit_length() - 64)
+    log = math.log10(size >> shift) + shift * math.log10(2) - 5 * math.log10(1024)
+    if log < 15:
+        return f"{size / 1024**5:,.2f} PB"
+    exponent = math.floor(log)
+    mantissa = round(10 ** (log - exponent), 2)
+    if mantissa >= 10:
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"{mantissa:.2f}e+{exponent} PB"
+
+
+@dataclass(slots=True)
+class Flow:
+    """What flows from one stage to the next, with the provenance messages need."""
+
+    shapes: tuple[Shape, ...]
+    stage: int
+    collapsed_at: int | None = None
+    """The stage of the recurrent layer that dropped the time axis, if it still matters."""
+    multi_at: int | None = None
+    """The stage that split the flow into several tensors."""
+    masked_at: int | None = None
+    """The stage whose Keras mask travels with the tensor (embedding(mask_zero), masking)."""
+    dtype: str = "float32"
+    """The input's dtype, until a layer that computes in float32 (all but Flatten/Reshape)."""
 
 
 class Context:
     """The checker's working state, shared by its passes: the source and its stages, the
     layer resolved for each stage (None where resolution failed), and the diagnostics."""
 
-    __slots__ = ("source", "path", "stages", "layers", "names", "diags", "once")
+    __slots__ = (
+        "source",
+        "path",
+        "stages",
+        "layers",
+        "names",
+        "diags",
+        "once",
+        "inputs",
+        "shared",
+        "graph",
+    )
 
     def __init__(self, source: str, path: str, stages: list[ast.Stage]) -> None:
         self.source = source
@@ -197,6 +264,12 @@ class Context:
         self.diags: list[Diagnostic] = []
         self.once: set[str] = set()
         """Codes reported once per spec, already reported."""
+        self.inputs: set[int] = {0}
+        """The stages that are ``input(...)``: the first of a chain; any in a graph."""
+        self.shared: dict[int, int] = {}
+        """In a graph, a stage applying a defined layer again -> its defining stage."""
+        self.graph = False
+        """Whether this is a graph file (tensors have names)."""
 
     def report(
         self,

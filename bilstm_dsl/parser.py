@@ -62,12 +62,85 @@ class _Builder:
     """One method per grammar rule (or alias): each gets the children of the rule that
     Lark's tree builder would keep (tokens as `Tok` tuples) and returns an `ast` node."""
 
-    def start(self, children: list) -> ast.Chain | None:
-        return children[0] if children else None
+    def start(self, children: list) -> ast.Chain | ast.Program | None:
+        """The file: nothing, one plain chain (checked as chains always were), or a
+        program of statements (a graph)."""
+        if not children:
+            return None
+        first = children[0]
+        if len(children) == 1 and not first.targets and type(first.flow.source) is ast.Call:
+            steps = first.flow.steps
+            if all(type(step.layer) is ast.Call for step in steps):
+                source = first.flow.source
+                head = ast.Stage(source, first.flow.source_assertion, _stage_span(first.flow))
+                stages = (head,) + tuple(ast.Stage(s.layer, s.assertion, s.span) for s in steps)
+                return ast.Chain(stages, first.span)
+        return ast.Program(tuple(children), first.span.cover(children[-1].span))
 
-    def chain(self, children: list) -> ast.Chain:
-        stages = tuple(c for c in children if type(c) is ast.Stage)
-        return ast.Chain(stages, stages[0].span.cover(stages[-1].span))
+    def assignment(self, children: list) -> ast.Statement:
+        targets, _, flow = children
+        return ast.Statement(targets, flow, targets[0].span.cover(flow.span))
+
+    def bare(self, children: list) -> ast.Statement:
+        (flow,) = children
+        return ast.Statement((), flow, flow.span)
+
+    def targets(self, children: list) -> tuple[ast.Target, ...]:
+        return tuple(children)
+
+    def target(self, children: list) -> ast.Target:
+        (name,) = children
+        return ast.Target(name[1], _span(name))
+
+    def call_flow(self, children: list) -> ast.Flow:
+        stage = children[0]
+        steps = tuple(c for c in children[1:] if type(c) is ast.Step)
+        end = steps[-1].span if steps else stage.span
+        return ast.Flow(stage.call, stage.assertion, steps, stage.span.cover(end))
+
+    def ref_flow(self, children: list) -> ast.Flow:
+        return self._flow(children)
+
+    def merge_flow(self, children: list) -> ast.Flow:
+        return self._flow(children)
+
+    def _flow(self, children: list) -> ast.Flow:
+        source = children[0]
+        assertion = None
+        # children: the source, its assertion if any, then `->` tokens and steps
+        if len(children) > 1 and type(children[1]) not in (ast.Step, tuple):
+            assertion = children[1]
+        steps = tuple(c for c in children if type(c) is ast.Step)
+        end = steps[-1].span if steps else (assertion.span if assertion else source.span)
+        return ast.Flow(source, assertion, steps, source.span.cover(end))
+
+    def call_step(self, children: list) -> ast.Step:
+        call = children[0]
+        assertion = children[1] if len(children) > 1 else None
+        span = call.span if assertion is None else call.span.cover(assertion.span)
+        return ast.Step(call, assertion, span)
+
+    def use_step(self, children: list) -> ast.Step:
+        name = children[0]
+        assertion = children[1] if len(children) > 1 else None
+        use = ast.Use(name[1], _span(name))
+        span = use.span if assertion is None else use.span.cover(assertion.span)
+        return ast.Step(use, assertion, span)
+
+    def ref(self, children: list) -> ast.Ref:
+        (token,) = children
+        return _ref(token)
+
+    def merge(self, children: list) -> ast.Merge:
+        refs = tuple(c for c in children if type(c) is ast.Ref)
+        return ast.Merge(refs, _span(children[0], children[-1]))
+
+    def source_assertion(self, children: list) -> ast.Value:
+        return children[1]
+
+    def indexed(self, children: list) -> ast.Ref:
+        (token,) = children
+        return _ref(token)
 
     def stage(self, children: list) -> ast.Stage:
         call = children[0]
@@ -131,6 +204,42 @@ class _Builder:
 
     def value(self, children: list) -> ast.Value:
         return children[0]
+
+
+def _ref(token: Tok) -> ast.Ref:
+    """``h`` or ``dec[0]`` (one token: the index is written without spaces)."""
+    text = token[1]
+    if text.endswith("]"):
+        name, _, index = text[:-1].partition("[")
+        return ast.Ref(name, int(index), _span(token))
+    return ast.Ref(text, None, _span(token))
+
+
+def _stage_span(flow: ast.Flow) -> Span:
+    source = flow.source
+    assertion = flow.source_assertion
+    return source.span if assertion is None else source.span.cover(assertion.span)
+
+
+def _missing_arrow(program: ast.Program) -> Diagnostic | None:
+    """A call alone at the start of a statement that is not the first, such as
+    ``input(20, 1)`` then ``lstm(32)`` on the next line, is a chain missing its ``->``
+    (``input(...)`` and ``model(...)`` may start a statement; a layer cannot)."""
+    statements = program.statements
+    for before, statement in zip(statements, statements[1:]):
+        source = statement.flow.source
+        if statement.targets or type(source) is not ast.Call:
+            continue
+        if source.name.lower() in ("input", "model"):
+            continue
+        span = source.name_span
+        if span.line == before.span.end_line:
+            message, help = f"expected `->` before `{source.name}`", "join stages with `->`"
+        else:
+            message = f"`{source.name}` starts a new stage, but nothing joins it to the one before"
+            help = "join stages with `->` at the end of a line or the start of the next"
+        return Diagnostic("E006", Severity.ERROR, span, message, help=help)
+    return None
 
 
 def _unescape(body: str) -> str:
@@ -247,7 +356,10 @@ def _machine() -> _Machine:
 @dataclass(frozen=True, slots=True)
 class ParseResult:
     chain: ast.Chain | None
+    """The file as one plain chain."""
     diagnostics: tuple[Diagnostic, ...]
+    program: ast.Program | None = None
+    """The file as statements (a graph), when it is not one plain chain."""
 
 
 _last: tuple[str, ParseResult] | None = None
@@ -275,7 +387,13 @@ def _parse(text: str) -> ParseResult:
         help = "a model is a chain of a few layers; is this the right file?"
         return ParseResult(None, (_error(text, "E012", arrow, arrow + 2, message, help),))
     try:
-        return ParseResult(_machine().parse(text), ())
+        tree = _machine().parse(text)
+        if type(tree) is ast.Program:
+            problem = _missing_arrow(tree)
+            if problem is not None:
+                return ParseResult(None, (problem,))
+            return ParseResult(None, (), tree)
+        return ParseResult(tree, ())
     except _Limit as limit:
         return ParseResult(None, (limit.diag,))
     except _Reject:

@@ -52,6 +52,7 @@ TOKEN_TYPES: dict[str, _TokenType] = {
     "LSQB": Punctuation,
     "RSQB": Punctuation,
     "_COMMA": Punctuation,
+    "INDEXED": Name.Variable,  # `dec[0]`: one output of a graph's layer
     "INT": Number.Integer,
     "FLOAT": Number.Float,
     "COMMENT": Comment.Single,

@@ -97,7 +97,7 @@ def require_rank(layer: LayerLike, x: Shape, rank: int, exact: bool, what: str) 
     )
 
 
-_STATES = {"LSTM": 2, "GRU": 1, "SimpleRNN": 1}
+STATES = {"LSTM": 2, "GRU": 1, "SimpleRNN": 1}
 _GATES = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1}
 
 
@@ -150,7 +150,7 @@ def recurrent(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
     out: Shape = (batch, time, units) if layer.get("return_sequences") else (batch, units)
     shapes = (out,)
     if layer.get("return_state"):
-        shapes += ((batch, units),) * _STATES[layer.keras_class]
+        shapes += ((batch, units),) * STATES[layer.keras_class]
     params = recurrent_params(
         layer.keras_class,
         units,

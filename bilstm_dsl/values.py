@@ -317,6 +317,41 @@ DATA_FORMAT = Type("data format", _choice("channels_last", "channels_first"), nu
 AXIS = Type("axis", _axis)
 
 
+def _tensors(arg: str, value: ast.Value) -> tuple[ast.Ref, ...]:
+    """Tensors named in a graph: ``initial_state=[h, c]`` (or one name alone). Whether the
+    names exist is the graph's business; here they only have to be names."""
+    items = value.items if isinstance(value, ast.List | ast.Tuple) else (value,)
+    refs = []
+    for item in items:
+        if isinstance(item, ast.Ref):
+            refs.append(item)
+        elif isinstance(item, ast.Word) and item.lower not in ("true", "false", "none"):
+            refs.append(ast.Ref(item.value, None, item.span))
+        else:
+            raise _type_error(arg, "tensor names", value, "[h, c]")
+    return tuple(refs)
+
+
+TENSORS = Type("tensors", _tensors, nullable=True)
+
+
+def _axes_pair(arg: str, value: ast.Value) -> int | tuple[int, int]:
+    if isinstance(value, ast.Tuple | ast.List):
+        if len(value.items) != 2:
+            raise ArgError(
+                "E104",
+                f"`{arg}` is one axis, or two (one per input), got {len(value.items)}",
+                help=f"write e.g. `{arg}=(1, 2)`",
+            )
+        first, second = (_int(arg, item) for item in value.items)
+        return (first, second)
+    return _int(arg, value)
+
+
+AXES_PAIR = Type("axes", _axes_pair)
+SCORE_MODE = Type("score mode", _choice("dot", "concat", exact=True))
+
+
 def _renorm_clipping(arg: str, value: ast.Value) -> None:
     """A dict in Keras; not expressible here, so only `none` is accepted."""
     raise ArgError(
