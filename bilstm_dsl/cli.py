@@ -50,7 +50,6 @@ from .files import (
     unreadable,
 )
 from .model import MEMORY_VARIABLE, memory_bytes, readable_size, weights_bytes
-from .shapes import fmt, fmt_shapes
 
 __all__ = [
     "EXIT_BUG",
@@ -242,56 +241,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
         out(json.dumps(summary, indent=2) + "\n")
     else:
         from .backends.plan import model_name
+        from .summary import summary_table
 
         out(summary_table(result, model_name(result.path)) + "\n")
     return EXIT_OK
-
-
-def summary_table(result: CheckResult, name: str) -> str:
-    """The table Keras's ``model.summary()`` prints, computed without Keras."""
-    summary = result.summary
-    assert summary is not None and result.input is not None
-    input_name = str(result.input.args.get("name") or "input_layer")
-    rows = [(f"{printable(input_name)} (InputLayer)", fmt(result.input_shape), "0")]
-    for stage in result.stages:
-        rows.append(
-            (
-                f"{printable(stage.name)} ({stage.layer.keras_class})",
-                fmt_shapes(stage.shapes),
-                f"{stage.params:,}",
-            )
-        )
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(_HEADERS)]
-    widths = [max(w, m) for w, m in zip(widths, (30, 24, 10))]
-
-    def line(left: str, mid: str, right: str, fill: str) -> str:
-        return left + mid.join(fill * (w + 2) for w in widths) + right
-
-    def row(cells: Sequence[str], edge: str) -> str:
-        padded = [cells[0].ljust(widths[0]), cells[1].ljust(widths[1]), cells[2].rjust(widths[2])]
-        return edge + edge.join(f" {c} " for c in padded) + edge
-
-    table = [
-        f'Model: "{printable(name)}"',
-        line("┏", "┳", "┓", "━"),
-        row(_HEADERS, "┃"),
-        line("┡", "╇", "┩", "━"),
-    ]
-    for i, cells in enumerate(rows):
-        table.append(row(cells, "│"))
-        table.append(line("├", "┼", "┤", "─") if i < len(rows) - 1 else line("└", "┴", "┘", "─"))
-    for label, key in (
-        ("Total params", "total_params"),
-        ("Trainable params", "trainable_params"),
-        ("Non-trainable params", "non_trainable_params"),
-    ):
-        count = int(summary[key])  # type: ignore[call-overload]
-        # float32 weights, as Keras's summary assumes for the default dtype
-        table.append(f" {label}: {count:,} ({readable_size(count * 4)})")
-    return "\n".join(table)
-
-
-_HEADERS = ("Layer (type)", "Output Shape", "Param #")
 
 
 # -- compile

@@ -329,8 +329,17 @@ class _Evaluator:
         inputs, outputs = self.model(model)
         self.unused(inputs, outputs)
         infos = tuple(self.infos[i] for i in sorted(self.infos))
+        statements = tuple(
+            (plan.source if plan.kind in ("input", "layer") else None, tuple(plan.steps))  # type: ignore[misc]
+            for plan in self.plans
+        )
         graph = Graph(
-            tuple(inputs), tuple(outputs), self.inbound, self.initial, dict(self.ctx.shared)
+            tuple(inputs),
+            tuple(outputs),
+            self.inbound,
+            self.initial,
+            dict(self.ctx.shared),
+            statements,
         )
         return infos, graph
 

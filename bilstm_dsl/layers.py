@@ -59,7 +59,9 @@ class LayerSpec:
     """The same for string input: only layers that move values without computing
     (``keep``) accept strings."""
     inputs: str = "one"
-    """``one`` tensor, or ``several`` (a list: merges, attention)."""
+    """What the layer is called on: ``one`` tensor; a ``list`` of them (merges,
+    ``Attention``: ``layer([a, b])``); or ``separate`` tensors (``MultiHeadAttention``:
+    ``layer(query, value, key)``)."""
     mask: str = "keep"
     """What the layer does with a Keras mask (``supports_masking`` and ``compute_mask``):
     ``keep`` passes it on, ``drop`` loses it (Keras warns), ``consume`` uses it up,
@@ -219,7 +221,7 @@ def _merge(
         _ALL,
         shapes_merge.elementwise,
         family="merge",
-        inputs="several",
+        inputs="list",
         mask="all",
         dtype=dtype,
         dtype_bool=dtype_bool,
@@ -248,7 +250,7 @@ _MERGES = (
         _ALL,
         shapes_merge.concatenate,
         family="merge",
-        inputs="several",
+        inputs="list",
         mask="any",
         dtype="keep",
         dtype_string="keep",
@@ -260,7 +262,7 @@ _MERGES = (
         _ALL,
         shapes_merge.dot,
         family="merge",
-        inputs="several",
+        inputs="list",
         mask="consume",
         dtype="keep",
     ),
@@ -278,7 +280,7 @@ _MERGES = (
         _ALL,
         shapes_merge.attention,
         family="attention",
-        inputs="several",
+        inputs="list",
         mask="query",
         dtype="fail",
     ),
@@ -291,7 +293,7 @@ _MERGES = (
         _ALL,
         shapes_merge.additive_attention,
         family="attention",
-        inputs="several",
+        inputs="list",
         mask="query",
         dtype="float",
         dtype_bool="fail",
@@ -320,7 +322,7 @@ _MERGES = (
         ("num_heads", "key_dim"),
         shapes_merge.multi_head_attention,
         family="attention",
-        inputs="several",
+        inputs="separate",
         mask="query",
         dtype="fail",
     ),

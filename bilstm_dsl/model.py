@@ -102,6 +102,24 @@ class Graph:
     """Per recurrent stage given `initial_state`, those tensors."""
     shared: dict[int, int]
     """A stage that applies a defined layer again -> the stage that defined it."""
+    statements: tuple[tuple[int | None, tuple[int | None, ...]], ...] = ()
+    """Per statement of the file, its source's stage (None for tensors, ``model(...)``)
+    and each arrow's stage: what the backends walk to write the model out."""
+
+    def layer_of(self, stage: int) -> int:
+        """The stage that made the layer ``stage`` applies (itself, unless shared)."""
+        return self.shared.get(stage, stage)
+
+    def calls(self) -> dict[int, int]:
+        """Per applied stage, which call of its layer it is (0, then 1 for a shared
+        layer's second use), as Keras numbers a layer's inbound nodes."""
+        seen: dict[int, int] = {}
+        numbers = {}
+        for stage in sorted(self.inbound):
+            layer = self.layer_of(stage)
+            numbers[stage] = seen.get(layer, 0)
+            seen[layer] = numbers[stage] + 1
+        return numbers
 
 
 @dataclass(frozen=True)
@@ -137,6 +155,8 @@ class CheckResult:
         """The `summary --format json` object, or None when the spec has errors."""
         if not self.ok or self.input is None:
             return None
+        if self.graph is not None:
+            return _graph_summary(self, self.graph)
         layers = [
             {
                 "name": s.name,
@@ -156,6 +176,72 @@ class CheckResult:
             "trainable_params": trainable,
             "non_trainable_params": non_trainable,
         }
+
+
+def _graph_summary(result: CheckResult, graph: Graph) -> dict[str, object]:
+    """As Keras's functional summary: one row per layer (a shared layer once, connected
+    to every tensor it was called on), with a "connected to" list."""
+    rows = graph_rows(result, graph)
+    layers = [
+        {
+            "name": row.name,
+            "type": row.layer.keras_class,
+            "output_shape": _jsonable(row.shapes),
+            "params": row.params,
+            "connected_to": list(row.connected),
+        }
+        for row in rows
+    ]
+    by_stage = {s.index: s for s in result.stages}
+    outputs = [by_stage[stage].shapes[port] for stage, port in graph.outputs]
+    trainable = sum(r.trainable for r in rows)
+    non_trainable = sum(r.non_trainable for r in rows)
+    return {
+        "layers": layers,
+        "inputs": [by_stage[i].name for i in graph.inputs],
+        "output_shape": _jsonable(tuple(outputs)),
+        "total_params": trainable + non_trainable,
+        "trainable_params": trainable,
+        "non_trainable_params": non_trainable,
+    }
+
+
+class Row:
+    """One row of a graph's summary: a layer, however many times it is called."""
+
+    __slots__ = ("name", "layer", "shapes", "trainable", "non_trainable", "connected")
+
+    def __init__(self, stage: StageInfo) -> None:
+        self.name = stage.name
+        self.layer = stage.layer
+        self.shapes = stage.shapes
+        self.trainable = stage.trainable
+        self.non_trainable = stage.non_trainable
+        self.connected: list[str] = []
+
+    @property
+    def params(self) -> int:
+        return self.trainable + self.non_trainable
+
+
+def graph_rows(result: CheckResult, graph: Graph) -> list[Row]:
+    """The summary's rows, in the order the layers are made; each layer's shapes are
+    those of its last call, as Keras shows them."""
+    by_stage = {s.index: s for s in result.stages}
+    calls = graph.calls()
+    rows: dict[int, Row] = {}
+    for stage in sorted(by_stage):
+        info = by_stage[stage]
+        layer = graph.layer_of(stage)
+        row = rows.get(layer)
+        if row is None:
+            row = rows[layer] = Row(info)
+        else:
+            row.shapes = info.shapes
+        for source, port in graph.inbound.get(stage, ()) + graph.initial.get(stage, ()):
+            producer = by_stage[source].name
+            row.connected.append(f"{producer}[{calls.get(source, 0)}][{port}]")
+    return list(rows.values())
 
 
 def _jsonable(shapes: tuple[Shape, ...]) -> list:
