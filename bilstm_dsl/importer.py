@@ -1,0 +1,335 @@
+"""A saved Keras model's config turned into `.arch` text: `bilstm-dsl import`.
+
+The input is the model's serialized config (`saved.read_model` reads it from a `.keras`,
+`.json` or `.h5` file); Keras 2 configs are first brought to Keras 3 (`keras2.modernize`,
+which says what it changed). Then:
+
+1. the model is walked as a chain (`chain`): a Sequential's layers in order, or a
+   functional model whose every layer takes the one tensor (or all the tensors) of the
+   layer before. Anything else (several inputs or outputs, a merge, a branch, a layer
+   applied twice, a model inside the model) is not yet expressible: `ImportProblem` I103
+   names the first such construct and its layer;
+2. each layer becomes a call (`arch_text.translate`): its class looked up in the registry
+   (`layers.py`), every saved value read back into the value `.arch` writes
+   (`keras_config`), and every argument that holds Keras's default left out;
+3. layer names are kept only where they differ from what Keras would name the layer in the
+   rebuilt model (`arch_text.settle_names`: the rule of `bind.name_layers`);
+4. the calls are written out in the shortest form that means the same (`arch_text.write`).
+
+The text is then checked (`checker.check`): the result travels with it, for `check
+MODEL.keras` to report, and it confirms what only inference knows, such as how many
+tensors the last layer returns. Standard library only: neither Keras nor TensorFlow is
+imported, and no weight is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import arch_text
+from .arch_text import ImportProblem, LayerRef
+from .checker import CheckResult, check
+from .keras2 import modernize
+
+__all__ = ["CODES", "ImportProblem", "Imported", "LayerRef", "import_model"]
+
+CODES = {
+    "I101": "a layer class .arch has no form for",
+    "I102": "an argument or value .arch cannot write",
+    "I103": "a graph construct a chain cannot express (several inputs or outputs, a merge, "
+    "a branch, a shared layer, a nested model)",
+    "I104": "a model saved without an input shape",
+}
+"""The problems `import` (and `check MODEL.keras`) can report; stable, never reused. They
+concern the saved model rather than a spec, so they live here rather than in the
+diagnostics catalogue, whose examples are `.arch` text."""
+
+GRAPHS = (
+    "import writes chains for now: write this graph in .arch by hand, with named tensors "
+    "and `model(inputs=..., outputs=...)`, or keep it in Python"
+)
+
+
+def _not_a_chain(message: str, layer: LayerRef | None, help: str | None = GRAPHS) -> ImportProblem:
+    return ImportProblem("I103", message, layer, help)
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A saved model as `.arch`."""
+
+    text: str
+    """The spec: notes as ``#`` comments first, then the chain, one stage per line."""
+    notes: tuple[str, ...]
+    """What changed on the way from Keras 2 to Keras 3, one line each."""
+    layers: tuple[LayerRef, ...]
+    """The saved layer behind each stage (0 is the input), as the file names it."""
+    result: CheckResult
+    """The check of `text`."""
+
+
+def import_model(model: dict[str, object], path: str = "<model>") -> Imported:
+    """The `.arch` form of ``model`` (``{"class_name": ..., "config": {...}}``, as a
+    `.keras` archive's config.json holds it). Raises `ImportProblem` for a model `.arch`
+    cannot express; ``path`` names the model in the check's result."""
+    model, notes = modernize(model)
+    entries, outputs = chain(model)
+    stages = [arch_text.translate_input(entries[0])]
+    stages += [arch_text.translate(entry) for entry in entries[1:]]
+    arch_text.settle_names(stages[1:])
+    lines = [f"# note: {note}" for note in notes]
+    lines.append(arch_text.write(stages[0]))
+    lines += ["  -> " + arch_text.write(stage) for stage in stages[1:]]
+    text = "\n".join(lines) + "\n"
+    refs = tuple(stage.ref for stage in stages)
+    result = check(text, path)
+    _confirm(result, refs, entries, outputs)
+    return Imported(text, tuple(notes), refs, result)
+
+
+# -- the chain
+
+
+Tensor = tuple[str, int, int]
+"""A tensor in a functional config: (layer name, node index, tensor index)."""
+
+
+def chain(model: dict[str, object]) -> tuple[list[dict[str, object]], list[Tensor] | None]:
+    """The model's layers in chain order, an InputLayer first, and (for a functional
+    model) the tensors it outputs."""
+    cls = model.get("class_name")
+    config = model.get("config")
+    if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
+        raise _not_a_chain(f"a {cls} model without a list of layers", None)
+    layers = [layer for layer in config["layers"] if isinstance(layer, dict)]
+    for layer in layers:
+        if layer.get("class_name") in _MODELS:
+            raise _not_a_chain(
+                "a model used as a layer (a nested model)",
+                LayerRef.of(layer),
+                help="import the inner model on its own, or write its layers in the chain",
+            )
+    if cls == "Sequential":
+        return _sequential(config, layers), None
+    if cls in _MODELS:
+        return _functional(config, layers)
+    raise ImportProblem("I101", f"`{cls}` is not a Keras model class", None)
+
+
+_MODELS = ("Sequential", "Functional", "Model")
+
+
+def _sequential(config: dict[str, object], layers: list[dict[str, object]]):  # noqa: ANN202
+    if layers and layers[0].get("class_name") == "InputLayer":
+        return layers
+    shape = config.get("build_input_shape")
+    if not isinstance(shape, list) or not shape:
+        raise ImportProblem(
+            "I104",
+            "the Sequential model was saved before it was built: nothing in it says the "
+            "shape of its input",
+            None,
+            help="give it an input first (`keras.Input(shape)` as its first layer, or "
+            "`model.build((None, 20, 1))`) and save it again",
+        )
+    return [{"class_name": "InputLayer", "config": {"batch_shape": shape}}] + layers
+
+
+def _functional(config: dict[str, object], layers: list[dict[str, object]]):  # noqa: ANN202
+    by_name = {_name(layer): layer for layer in layers}
+    inputs = _tensors(config.get("input_layers"))
+    outputs = _tensors(config.get("output_layers"))
+    if len(inputs) != 1:
+        named = ", ".join(repr(t[0]) for t in inputs) or "none"
+        raise _not_a_chain(
+            f"the model has {len(inputs)} inputs ({named}); a chain has one",
+            LayerRef.of(by_name.get(inputs[1][0])) if len(inputs) > 1 else None,
+        )
+    sources = {t[0] for t in outputs}
+    if not sources:
+        raise _not_a_chain("the model has no output", None)
+    masks = {_name(layer) for layer in layers if _is_mask_op(layer)}
+    layers = [layer for layer in layers if _name(layer) not in masks]
+    feeds: dict[str, list[str]] = {}
+    taken: dict[str, list[int]] = {}
+    for layer in layers:
+        if layer.get("class_name") == "InputLayer":
+            continue
+        nodes = _nodes(layer, masks)
+        if len(nodes) != 1:
+            raise _not_a_chain(
+                f"the layer is applied {len(nodes)} times (a shared layer)"
+                if nodes
+                else "the layer is not connected to the model's input",
+                LayerRef.of(layer),
+            )
+        producers = sorted({t[0] for t in nodes[0]})
+        if len(producers) != 1:
+            raise _not_a_chain(
+                f"the layer takes tensors from {len(producers)} layers "
+                f"({', '.join(map(repr, producers))}): a merge",
+                LayerRef.of(layer),
+            )
+        feeds.setdefault(producers[0], []).append(_name(layer))
+        taken[_name(layer)] = [t[2] for t in nodes[0]]
+    entries = [by_name[inputs[0][0]]]
+    seen = {inputs[0][0]}
+    last = inputs[0][0]
+    while feeds.get(last):
+        after = feeds[last]
+        if len(after) > 1 or last in sources:
+            users = ", ".join([repr(n) for n in after] + ["the model output"] * (last in sources))
+            raise _not_a_chain(
+                f"the output of this layer goes to {len(after) + (last in sources)} places "
+                f"({users}): a branch",
+                LayerRef.of(by_name.get(last)),
+            )
+        last = after[0]
+        if last in seen:
+            raise _not_a_chain("the layers form a cycle", LayerRef.of(by_name.get(last)))
+        seen.add(last)
+        entry = dict(by_name[last])
+        entry["_taken"] = taken[last]
+        entries.append(entry)
+    if sources != {last}:
+        other = sorted(sources - {last})[0]
+        raise _not_a_chain(
+            f"the model outputs {other!r}, which is not at the end of the chain from the "
+            f"input (it ends at {last!r})",
+            LayerRef.of(by_name.get(other)),
+        )
+    stray = [layer for layer in layers if _name(layer) not in seen]
+    if stray:
+        raise _not_a_chain("the layer is not on the chain from the input", LayerRef.of(stray[0]))
+    return entries, outputs
+
+
+def _name(layer: dict[str, object] | None) -> str:
+    config = layer.get("config") if layer else None
+    name = config.get("name") if isinstance(config, dict) else None
+    if not isinstance(name, str) and layer is not None:
+        name = layer.get("name")
+    return name if isinstance(name, str) else ""
+
+
+def _tensors(value: object) -> list[Tensor]:
+    """``["a", 0, 0]`` (Keras 3, one tensor) or ``[["a", 0, 0], ...]``."""
+    if isinstance(value, list) and len(value) == 3 and isinstance(value[0], str):
+        value = [value]
+    if not isinstance(value, list):
+        return []
+    return [(t[0], int(t[1]), int(t[2])) for t in value if _is_tensor(t)]
+
+
+def _is_tensor(item: object) -> bool:
+    return (
+        isinstance(item, list | tuple)
+        and len(item) >= 3
+        and isinstance(item[0], str)
+        and all(isinstance(i, int) and not isinstance(i, bool) for i in item[1:3])
+    )
+
+
+_MASK_OPS = ("NotEqual", "Any")
+
+
+def _is_mask_op(layer: dict[str, object]) -> bool:
+    """An operation Keras records when a layer computes a mask: Embedding(mask_zero) is
+    ``not_equal(ids, 0)``, Masking ``any(not_equal(x, value), axis=-1)``
+    (``compute_mask`` in keras/src/layers/core/embedding.py and layers/core/masking.py).
+    The rebuilt model computes it again by itself."""
+    module = layer.get("module")
+    return (
+        isinstance(module, str)
+        and module.startswith("keras.src.ops")
+        and layer.get("class_name") in _MASK_OPS
+    )
+
+
+def _nodes(layer: dict[str, object], masks: set[str]) -> list[list[Tensor]]:
+    """The tensors each call of ``layer`` takes (Keras 3's or Keras 2's node format);
+    `ImportProblem` for a call with anything more than its one input (``initial_state``,
+    a second positional input, a ``mask`` other than the one Keras computed, in
+    ``masks``)."""
+    nodes = layer.get("inbound_nodes") or []
+    found: list[list[Tensor]] = []
+    for node in nodes if isinstance(nodes, list) else []:
+        tensors: list[Tensor] = []
+        if isinstance(node, dict):  # Keras 3: {"args": [...], "kwargs": {...}}
+            args = node.get("args") or []
+            if len(args) != 1:
+                _extra_input(layer, f"{len(args)} positional inputs")
+            _collect(args, tensors)
+            for key, value in (node.get("kwargs") or {}).items():
+                if key == "mask" and value is not None:
+                    given: list[Tensor] = []
+                    _collect(value, given)
+                    if given and all(t[0] in masks for t in given):
+                        continue
+                if key != "training" and value is not None:
+                    _extra_input(layer, f"`{key}=`")
+        elif isinstance(node, list):  # Keras 2: [[name, node, index, kwargs], ...]
+            for item in node:
+                if _is_tensor(item):
+                    tensors.append((item[0], item[1], item[2]))
+                    kwargs = item[3] if len(item) > 3 and isinstance(item[3], dict) else {}
+                    for key, value in kwargs.items():
+                        if key != "training" and value is not None:
+                            _extra_input(layer, f"`{key}=`")
+        found.append(tensors)
+    return found
+
+
+def _collect(value: object, into: list[Tensor]) -> None:
+    if isinstance(value, dict):
+        history = (value.get("config") or {}).get("keras_history")
+        if value.get("class_name") == "__keras_tensor__" and _is_tensor(history):
+            into.append((history[0], history[1], history[2]))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _collect(item, into)
+
+
+def _extra_input(layer: dict[str, object], what: str) -> None:
+    raise _not_a_chain(
+        f"the layer is called with {what} besides its input, which a chain cannot pass",
+        LayerRef.of(layer),
+    )
+
+
+def _confirm(
+    result: CheckResult,
+    refs: tuple[LayerRef, ...],
+    entries: list[dict[str, object]],
+    outputs: list[Tensor] | None,
+) -> None:
+    """What the walk could not know without inference: each layer takes every tensor the
+    one before returns (the chain passes them all on), and the model outputs every tensor
+    of the last layer."""
+    counts = {info.index: len(info.shapes) for info in result.inferred}
+    counts[0] = 1
+    for index, entry in enumerate(entries[1:], 1):
+        taken = entry.get("_taken")
+        made = counts.get(index - 1)
+        if taken is None or made is None or taken == list(range(made)):
+            continue
+        raise _not_a_chain(
+            f"the layer takes {_tensor_list(taken)} of the {made} tensors "
+            f"{refs[index - 1].name!r} returns, but a chain passes them all on",
+            refs[index],
+        )
+    if outputs is not None:
+        last = len(entries) - 1
+        indices = [t[2] for t in outputs]
+        made = counts.get(last)
+        if made is not None and indices != list(range(made)):
+            raise _not_a_chain(
+                f"the model outputs {_tensor_list(indices)} of the {made} tensors the layer "
+                "returns, but a chain outputs them all",
+                refs[last],
+            )
+
+
+def _tensor_list(indices: list[int]) -> str:
+    shown = ", ".join(str(i) for i in indices)
+    return f"tensor {shown}" if len(indices) == 1 else f"tensors {shown}"

@@ -1,0 +1,225 @@
+"""The vocabulary of Keras's saved configs, as `.arch` writes it: standard library only.
+
+A layer's ``get_config()`` does not hold what its constructor was given, but what Keras made
+of it: ``"glorot_uniform"`` is saved as ``{"class_name": "GlorotUniform", "config": {...}}``,
+``Dense(activation=None)`` as ``"linear"``, ``kernel_size=3`` as ``[3]``, a missing
+``data_format`` as ``"channels_last"``, a pooling layer's missing ``strides`` as its
+``pool_size``. The importer (`importer.py`) reads configs through this module to find the
+`.arch` value behind each saved one and to tell a Keras default from a value someone chose.
+
+The tables below were read from Keras 3.15 (``keras.initializers.serialize(
+keras.initializers.get(name))`` for every name `values` knows, and the same for
+regularizers and constraints); ``tests/test_import_keras.py`` compares them with the
+installed Keras, so a Keras release that changes one fails there, not in a user's import.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+INITIALIZER_CLASSES = {
+    "glorot_normal": "GlorotNormal",
+    "glorot_uniform": "GlorotUniform",
+    "he_normal": "HeNormal",
+    "he_uniform": "HeUniform",
+    "identity": "Identity",
+    "lecun_normal": "LecunNormal",
+    "lecun_uniform": "LecunUniform",
+    "normal": "RandomNormal",
+    "one": "Ones",
+    "ones": "Ones",
+    "orthogonal": "Orthogonal",
+    "random_normal": "RandomNormal",
+    "random_uniform": "RandomUniform",
+    "truncated_normal": "TruncatedNormal",
+    "uniform": "RandomUniform",
+    "variance_scaling": "VarianceScaling",
+    "zero": "Zeros",
+    "zeros": "Zeros",
+}
+"""Every initializer name `values.INITIALIZERS` accepts -> the class Keras makes of it."""
+
+_FAN_AXES = {"seed": None, "input_axes": None, "output_axes": None}
+INITIALIZER_DEFAULTS: dict[str, dict[str, object]] = {
+    "GlorotNormal": _FAN_AXES,
+    "GlorotUniform": _FAN_AXES,
+    "HeNormal": _FAN_AXES,
+    "HeUniform": _FAN_AXES,
+    "LecunNormal": _FAN_AXES,
+    "LecunUniform": _FAN_AXES,
+    # Keras 2 and early Keras 3 saved Identity's gain; 3.15 saves an empty config
+    "Identity": {"gain": 1.0},
+    "Ones": {},
+    "Zeros": {},
+    "Orthogonal": {"seed": None, "gain": 1.0},
+    "RandomNormal": {"seed": None, "mean": 0.0, "stddev": 0.05},
+    "TruncatedNormal": {"seed": None, "mean": 0.0, "stddev": 0.05},
+    "RandomUniform": {"seed": None, "minval": -0.05, "maxval": 0.05},
+    "VarianceScaling": {
+        "seed": None,
+        "scale": 1.0,
+        "mode": "fan_in",
+        "distribution": "truncated_normal",
+        "input_axes": None,
+        "output_axes": None,
+    },
+}
+"""Each initializer class's config when made from its name: only these are expressible."""
+
+REGULARIZERS = {
+    "L1": ("l1", {"l1": 0.01}),
+    "L2": ("l2", {"l2": 0.01}),
+    "L1L2": ("l1l2", {"l1": 0.0, "l2": 0.0}),
+    "OrthogonalRegularizer": ("orthogonal_regularizer", {"factor": 0.01, "mode": "rows"}),
+}
+"""Regularizer class -> its `.arch` name and the config Keras gives it from that name (Keras
+keeps the factors in float32: 0.01 is saved as 0.009999999776482582)."""
+
+CONSTRAINTS = {
+    "MaxNorm": ("max_norm", {"max_value": 2, "axis": 0}),
+    "MinMaxNorm": ("min_max_norm", {"min_value": 0.0, "max_value": 1.0, "rate": 1.0, "axis": 0}),
+    "NonNeg": ("non_neg", {}),
+    "UnitNorm": ("unit_norm", {"axis": 0}),
+}
+"""Constraint class -> its `.arch` name and the config Keras gives it from that name."""
+
+CONFIG_ONLY: dict[str, object] = {
+    "dtype": "float32",
+    "activity_regularizer": None,
+    "zero_output_for_mask": False,
+    "quantization_config": None,
+    "rms_scaling": False,
+    "lora_rank": None,
+    "lora_alpha": None,
+}
+"""Keys a layer's config holds that are not arguments `.arch` writes, and the value each
+has when nobody set it: the dtype policy (the model computes in float32), the recurrent
+layers' ``zero_output_for_mask`` (Bidirectional sets it to ``return_sequences`` in the
+layers it wraps), the ``activity_regularizer`` every layer takes (where the registry does
+not list it), Dense's and Embedding's quantization and LoRA settings,
+LayerNormalization's ``rms_scaling``."""
+
+
+class Unexpressible(Exception):
+    """A saved value that `.arch` has no way to write; the message says what it is."""
+
+
+def snake(class_name: str) -> str:
+    """Keras's ``to_snake_case``: ``GlorotUniform`` -> ``glorot_uniform``."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", class_name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def same(a: object, b: object) -> bool:
+    """Equal as saved values: lists and tuples alike, numbers within float32's precision
+    (Keras saves some factors after a round trip through float32), objects whatever their
+    ``shared_object_id``."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-12)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        a, b = _unshared(a), _unshared(b)
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    return a == b
+
+
+def _unshared(d: dict[str, object]) -> dict[str, object]:
+    """``d`` without ``shared_object_id``, which ``model.save`` adds to an object saved
+    more than once in a file (``keras/src/saving/serialization_lib.py``): a bookkeeping
+    number, not part of what the object is."""
+    return {k: x for k, x in d.items() if k != "shared_object_id"} if "shared_object_id" in d else d
+
+
+def _object(raw: object, what: str) -> tuple[str, dict[str, object]]:
+    """The class name and config of a serialized Keras object (Keras 3 or Keras 2 form)."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("class_name"), str):
+        raise Unexpressible(f"a {what} saved as {_show(raw)}, which is not a Keras object")
+    if raw.get("registered_name") not in (None, raw["class_name"]):
+        raise Unexpressible(f"the custom {what} `{raw['registered_name']}`")
+    config = raw.get("config") or {}
+    if not isinstance(config, dict):
+        raise Unexpressible(f"a {what} saved as {_show(raw)}")
+    return raw["class_name"], config
+
+
+def _defaults_only(cls: str, config: dict[str, object], defaults: dict[str, object], what: str):
+    for key, value in config.items():
+        if key not in defaults:
+            raise Unexpressible(f"the {what} {cls} with `{key}={_show(value)}`")
+        if not same(value, defaults[key]):
+            raise Unexpressible(
+                f"the {what} {cls}({key}={_show(value)}): .arch names {what}s by name "
+                f"only, with Keras's defaults ({key}={_show(defaults[key])})"
+            )
+
+
+def initializer(raw: object) -> str:
+    """The `.arch` name of a saved initializer: ``glorot_uniform``."""
+    if isinstance(raw, str):  # Keras 2 sometimes saved the name itself
+        if raw.lower() in INITIALIZER_CLASSES:
+            return raw.lower()
+        raise Unexpressible(f"the initializer `{raw}`")
+    cls, config = _object(raw, "initializer")
+    if cls not in INITIALIZER_DEFAULTS:
+        raise Unexpressible(f"the initializer {cls}")
+    _defaults_only(cls, config, INITIALIZER_DEFAULTS[cls], "initializer")
+    return snake(cls)
+
+
+def same_initializer(a: str, b: object) -> bool:
+    """Whether `.arch` names ``a`` and ``b`` make the same initializer (``uniform`` is
+    ``random_uniform``)."""
+    return isinstance(b, str) and INITIALIZER_CLASSES.get(a) == INITIALIZER_CLASSES.get(b)
+
+
+def regularizer(raw: object) -> str | None:
+    """The `.arch` name of a saved regularizer (None for none)."""
+    return _named(raw, REGULARIZERS, "regularizer")
+
+
+def constraint(raw: object) -> str | None:
+    """The `.arch` name of a saved constraint (None for none)."""
+    return _named(raw, CONSTRAINTS, "constraint")
+
+
+def _named(raw: object, table: dict[str, tuple[str, dict[str, object]]], what: str) -> str | None:
+    if raw is None:
+        return None
+    cls, config = _object(raw, what)
+    if cls not in table:
+        raise Unexpressible(f"the {what} {cls}")
+    name, defaults = table[cls]
+    _defaults_only(cls, config, defaults, what)
+    return name
+
+
+def activation(raw: object) -> str | None:
+    """A saved activation's name: Keras 3 saves the name, some versions a function object."""
+    if raw is None or isinstance(raw, str):
+        return raw
+    if isinstance(raw, dict) and isinstance(raw.get("config"), str):
+        return raw["config"]
+    raise Unexpressible(f"the activation {_show(raw)}")
+
+
+def dtype_policy(raw: object) -> str:
+    """The name of a saved dtype policy (``"float32"``, ``"mixed_float16"``)."""
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, dict) and isinstance(raw.get("config"), dict):
+        name = raw["config"].get("name")
+        if isinstance(name, str):
+            return name
+    raise Unexpressible(f"the dtype policy {_show(raw)}")
+
+
+def _show(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+show = _show

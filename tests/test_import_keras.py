@@ -1,0 +1,383 @@
+"""`import` against real Keras models: every round trip gives Keras the same model back.
+
+For every valid parity case and every example: `.arch` -> the model `compile` builds ->
+its config -> `import` -> `.arch` -> the model built again must have the identical
+``get_config()`` (layer names included), and importing that model gives the same text (a
+fixed point). The bulk goes through ``model.to_json()``, the text a `.keras` archive's
+config.json holds; the examples and the hand-written models also go through real `.keras`
+files written by ``model.save``. Names are those of a fresh process (``reset_uids``), as
+`bilstm-dsl compile` has them in its own process and a user's script has them.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import EXAMPLES
+from keras2_fixtures import KERAS_22_CUDNN, TF_KERAS_FUNCTIONAL, TF_KERAS_SEQUENTIAL
+
+from bilstm_dsl import check
+from bilstm_dsl.arch_text import ImportProblem
+from bilstm_dsl.importer import import_model
+from bilstm_dsl.saved import read_model
+
+try:
+    from tests.parity.corpus import CASES
+except ModuleNotFoundError:  # pragma: no cover - depends on how pytest was started
+    from parity.corpus import CASES  # type: ignore[no-redef]
+
+pytestmark = pytest.mark.keras
+
+VALID_CASES = [case for case in CASES if check(case.arch).ok]
+VALID_EXAMPLES = sorted(
+    path
+    for path in EXAMPLES.rglob("*.arch")
+    if "broken" not in path.parts and check(path.read_text(encoding="utf-8")).ok
+)
+
+
+@pytest.fixture(scope="module")
+def fresh(keras):
+    """``fresh()`` starts Keras's layer-name counters over, as a new process has them."""
+    from keras.src.utils.naming import reset_uids
+
+    return reset_uids
+
+
+@pytest.fixture(scope="module")
+def compile_arch(fresh):
+    """The model `bilstm-dsl compile` builds from `.arch` text, in a fresh process."""
+    from bilstm_dsl.backends.keras import build_model
+
+    def build(text: str, name: str = "model"):
+        result = check(text)
+        assert result.ok, [(d.code, d.message) for d in result.diagnostics]
+        fresh()
+        return build_model(result, name)
+
+    return build
+
+
+def _round_trip(compile_arch, model) -> str:
+    """Import ``model``, compile the result, and check both claims; the imported text."""
+    imported = import_model(json.loads(model.to_json()))
+    again = compile_arch(imported.text, model.name)
+    if type(model).__name__ == "Sequential":  # compile builds functional models
+        assert _configs(again) == _configs(model), imported.text
+    else:
+        assert again.get_config() == model.get_config(), imported.text
+    assert import_model(json.loads(again.to_json())).text == imported.text
+    return imported.text
+
+
+def test_the_corpus_has_valid_cases():
+    assert len(VALID_CASES) > 150 and len(VALID_EXAMPLES) >= 14
+
+
+@pytest.mark.parametrize("case", VALID_CASES, ids=[c.id for c in VALID_CASES])
+def test_corpus_round_trip(compile_arch, case):
+    _round_trip(compile_arch, compile_arch(case.arch))
+
+
+@pytest.mark.parametrize("path", VALID_EXAMPLES, ids=lambda p: str(p.relative_to(EXAMPLES)))
+def test_example_round_trip_through_keras_files(compile_arch, path, tmp_path):
+    model = compile_arch(path.read_text(encoding="utf-8"), path.stem)
+    saved = tmp_path / f"{path.stem}.keras"
+    model.save(saved)
+    imported = import_model(read_model(str(saved)).config)
+    again = compile_arch(imported.text, path.stem)
+    assert again.get_config() == model.get_config(), imported.text
+    again.save(tmp_path / "again.keras")
+    assert import_model(read_model(str(tmp_path / "again.keras")).config).text == imported.text
+
+
+def test_short_forms_come_back(compile_arch):
+    """What a person writes comes back as they would write it."""
+    for text in (
+        "input(20, 1)\n  -> bilstm(50, seq)\n  -> td(dense(1))\n",
+        "input(none, dtype=int32)\n  -> embedding(10000, 100, mask_zero)\n"
+        "  -> bilstm(128, seq)\n  -> td(dense(17, softmax))\n",
+        "input(100, 6)\n  -> conv1d(64, 5, padding=same, activation=relu)\n  -> maxpool1d()\n"
+        "  -> gru(32, dropout=0.2)\n  -> dense(5, softmax)\n",
+        "input(10, 1, batch_size=32)\n  -> lstm(50, seq, stateful)\n  -> lstm(8)\n  -> dense(1)\n",
+    ):
+        assert _round_trip(compile_arch, compile_arch(text)) == text
+
+
+# -- models written by hand in Keras
+
+
+def _sequential(keras):
+    L = keras.layers
+    return keras.Sequential(
+        [
+            keras.Input((30, 4)),
+            L.LSTM(16, return_sequences=True, recurrent_dropout=0.1),
+            L.Bidirectional(L.GRU(8, return_sequences=True), merge_mode="ave"),
+            L.TimeDistributed(L.Dense(4, activation="relu", kernel_initializer="he_normal")),
+            L.Conv1D(6, 3, strides=2, padding="causal", use_bias=False),
+            L.MaxPooling1D(3, strides=1),
+            L.LayerNormalization(),
+            L.SimpleRNN(5, go_backwards=True, kernel_regularizer="l2"),
+            L.Dropout(0.25),
+            L.Dense(3, activation="softmax", name="scores"),
+        ],
+        name="hand_sequential",
+    )
+
+
+def _functional(keras):
+    L = keras.layers
+    inputs = keras.Input((None,), dtype="int32", name="tokens")
+    x = L.Embedding(500, 8, mask_zero=True)(inputs)
+    x = L.Bidirectional(
+        L.LSTM(6, return_sequences=True),
+        backward_layer=L.LSTM(6, return_sequences=True, go_backwards=True, dropout=0.1),
+    )(x)
+    x = L.GlobalAveragePooling1D()(x)
+    x = L.BatchNormalization(momentum=0.9)(x)
+    x = L.RepeatVector(3)(x)
+    x = L.GRU(4, return_state=True, reset_after=False)(x)
+    return keras.Model(inputs, x, name="hand_functional")
+
+
+def _stateful(keras):
+    L = keras.layers
+    inputs = keras.Input((12, 2), batch_size=16)
+    x = L.LSTM(8, stateful=True, return_sequences=True, unit_forget_bias=False)(inputs)
+    x = L.Flatten()(x)
+    x = L.Reshape((12, 8))(x)
+    x = L.GaussianNoise(0.1)(x)
+    x = L.SpatialDropout1D(0.2)(x)
+    x = L.GlobalMaxPooling1D(keepdims=True)(x)
+    return keras.Model(inputs, L.Dense(2, use_bias=False)(x), name="hand_stateful")
+
+
+def _masked(keras):
+    L = keras.layers
+    inputs = keras.Input((None, 3))
+    x = L.Masking(-1.0)(inputs)
+    x = L.GRU(4, return_sequences=True)(x)
+    x = L.GlobalAveragePooling1D()(x)
+    return keras.Model(inputs, L.Activation("gelu")(x), name="hand_masked")
+
+
+HAND_WRITTEN = [_sequential, _functional, _stateful, _masked]
+
+
+def _configs(model) -> list[dict]:
+    """The input's config, then each layer's, whether the model is Sequential or not."""
+    layers = [layer.get_config() for layer in model.layers]
+    if type(model).__name__ != "Sequential":
+        layers = layers[1:]  # a functional model lists its input among its layers
+    return [model.get_config()["layers"][0]["config"], *layers]
+
+
+@pytest.mark.parametrize("make", HAND_WRITTEN, ids=lambda f: f.__name__.strip("_"))
+def test_hand_written_keras_round_trip(keras, fresh, compile_arch, make, tmp_path):
+    fresh()
+    model = make(keras)
+    model.save(tmp_path / "model.keras")
+    imported = import_model(read_model(str(tmp_path / "model.keras")).config)
+    again = compile_arch(imported.text, model.name)
+    assert _configs(again) == _configs(model), imported.text
+    assert [w.shape for w in again.weights] == [w.shape for w in model.weights]
+    assert import_model(json.loads(again.to_json())).text == imported.text
+
+
+def test_hand_written_sequential_reads_as_written(keras, fresh):
+    fresh()
+    text = import_model(json.loads(_sequential(keras).to_json())).text
+    assert text.splitlines() == [
+        "input(30, 4)",
+        "  -> lstm(16, seq, recurrent_dropout=0.1)",
+        "  -> bigru(8, ave, seq)",
+        "  -> td(dense(4, relu, kernel_initializer=he_normal))",
+        "  -> conv1d(6, 3, strides=2, padding=causal, use_bias=false)",
+        "  -> maxpool1d(3, strides=1)",
+        "  -> layernormalization()",
+        "  -> simplernn(5, backwards, kernel_regularizer=l2)",
+        "  -> dropout(0.25)",
+        '  -> dense(3, softmax, name="scores")',
+    ]
+
+
+def test_names_from_a_busy_session_are_kept(keras, fresh, compile_arch):
+    """A model made after others carries `lstm_3`-style names; they come back as given."""
+    fresh()
+    _sequential(keras)
+    model = _sequential(keras)
+    text = _round_trip(compile_arch, model)
+    assert 'name="lstm_1"' in text and 'name="input_layer_1"' in text
+
+
+def test_keras3_legacy_h5_reads_as_the_keras_file(keras, fresh, tmp_path):
+    fresh()
+    model = _sequential(keras)
+    model.save(tmp_path / "m.keras")
+    model.save(tmp_path / "m.h5")
+    h5 = import_model(read_model(str(tmp_path / "m.h5")).config)
+    assert h5.text == import_model(read_model(str(tmp_path / "m.keras")).config).text
+
+
+@pytest.mark.parametrize("fixture", [TF_KERAS_SEQUENTIAL, KERAS_22_CUDNN, TF_KERAS_FUNCTIONAL])
+def test_keras2_configs_build_in_keras3(compile_arch, fixture):
+    imported = import_model(fixture)
+    model = compile_arch(imported.text)
+    saved = {layer["config"]["name"]: layer["class_name"] for layer in fixture["config"]["layers"]}
+    for layer in model.layers[1:]:
+        assert layer.name in saved  # every Keras 2 name is kept
+    assert _round_trip(compile_arch, model) == imported.text.split("\n", len(imported.notes))[-1]
+
+
+# -- models import cannot express, from real Keras
+
+
+def _problem(keras, build) -> ImportProblem:
+    model = build(keras, keras.layers)
+    with pytest.raises(ImportProblem) as info:
+        import_model(json.loads(model.to_json()))
+    return info.value
+
+
+def _two_inputs(keras, L):
+    a, b = keras.Input((4,), name="a"), keras.Input((4,), name="b")
+    return keras.Model([a, b], L.Add(name="sum")([a, b]))
+
+
+def _merge(keras, L):
+    x = keras.Input((20, 3))
+    y = L.Concatenate(name="join")([L.LSTM(4)(x), L.GRU(4)(x)])
+    return keras.Model(x, y)
+
+
+def _shared(keras, L):
+    x = keras.Input((3,))
+    dense = L.Dense(3, name="twice")
+    return keras.Model(x, dense(dense(x)))
+
+
+def _branch(keras, L):
+    x = keras.Input((3,))
+    h = L.Dense(4, name="trunk")(x)
+    return keras.Model(x, [L.Dense(1)(h), L.Dense(2)(h)])
+
+
+def _nested(keras, L):
+    inner = keras.Sequential([keras.Input((3,)), L.Dense(2)], name="inner")
+    x = keras.Input((3,))
+    return keras.Model(x, inner(x))
+
+
+def _first_output_only(keras, L):
+    x = keras.Input((20, 3))
+    out, h, c = L.LSTM(4, return_state=True, name="stateful_lstm")(x)
+    return keras.Model(x, out)
+
+
+def _state_into_next(keras, L):
+    x = keras.Input((20, 3))
+    out, h, c = L.LSTM(4, return_state=True)(x)
+    return keras.Model(x, L.Dense(1, name="head")(h))
+
+
+def _initial_state(keras, L):
+    x = keras.Input((20, 3))
+    seq, h, c = L.LSTM(4, return_sequences=True, return_state=True)(x)
+    return keras.Model(x, L.LSTM(4, name="decoder")(seq, initial_state=[h, c]))
+
+
+def _lambda(keras, L):
+    x = keras.Input((3,))
+    return keras.Model(x, L.Lambda(lambda t: t * 2, name="double")(x))
+
+
+def _operation(keras, L):
+    x = keras.Input((3,))
+    return keras.Model(x, L.Dense(2, name="after")(keras.ops.exp(x)))
+
+
+def _mixed_precision(keras, L):
+    return keras.Sequential([keras.Input((3,)), L.Dense(2, dtype="mixed_float16", name="half")])
+
+
+def _l2_factor(keras, L):
+    regularizer = keras.regularizers.L2(1e-4)
+    return keras.Sequential([keras.Input((3,)), L.Dense(2, kernel_regularizer=regularizer)])
+
+
+def _unbuilt(keras, L):
+    return keras.Sequential([L.Dense(2)])
+
+
+PROBLEMS = [
+    (_two_inputs, "I103", "b", "2 inputs"),
+    (_merge, "I103", "join", "a merge"),
+    (_shared, "I103", "twice", "applied 2 times"),
+    (_branch, "I103", "trunk", "a branch"),
+    (_nested, "I103", "inner", "nested model"),
+    (_first_output_only, "I103", "stateful_lstm", "outputs tensor 0 of the 3 tensors"),
+    (_state_into_next, "I103", "head", "takes tensor 1 of the 3 tensors"),
+    (_initial_state, "I103", "decoder", "`initial_state=`"),
+    (_lambda, "I101", "double", "`Lambda` has no .arch form"),
+    (_operation, "I101", "exp", "keras.ops.exp"),
+    (_mixed_precision, "I102", "half", "`mixed_float16`"),
+    (_l2_factor, "I102", "dense", "L2(l2=0.0001)"),
+    (_unbuilt, "I104", None, "before it was built"),
+]
+
+
+@pytest.mark.parametrize(
+    ("build", "code", "layer", "says"), PROBLEMS, ids=[p[0].__name__.strip("_") for p in PROBLEMS]
+)
+def test_problems_name_the_construct_and_the_layer(keras, fresh, build, code, layer, says):
+    fresh()
+    problem = _problem(keras, build)
+    assert problem.code == code
+    assert (problem.layer.name if problem.layer else None) == layer
+    assert says in problem.message, problem.message
+
+
+# -- the config vocabulary against the installed Keras
+
+
+def test_initializer_regularizer_and_constraint_tables(keras):
+    from bilstm_dsl import keras_config as kc
+    from bilstm_dsl import values
+
+    for name in values.INITIALIZERS:
+        saved = keras.initializers.serialize(keras.initializers.get(name))
+        assert saved["class_name"] == kc.INITIALIZER_CLASSES[name]
+        assert kc.initializer(saved) in (name, kc.snake(saved["class_name"]))
+        assert kc.same_initializer(kc.initializer(saved), name)
+    for name in values.REGULARIZERS:
+        saved = keras.regularizers.serialize(keras.regularizers.get(name))
+        assert kc.regularizer(saved) == name
+    for name in values.CONSTRAINTS:
+        saved = keras.constraints.serialize(keras.constraints.get(name))
+        assert kc.constraint(saved) == name
+
+
+def test_every_config_key_is_an_argument_or_known(keras):
+    """Each registry layer a chain can hold, made with Keras's defaults: every key of its
+    config is either an argument the registry lists or a `CONFIG_ONLY` key at its default,
+    so import reads a default layer as the bare call."""
+    from bilstm_dsl.layers import LAYERS
+
+    required = {"units": 2, "rate": 0.5, "activation": "relu", "input_dim": 4,
+                "output_dim": 2, "stddev": 0.1, "n": 2, "filters": 2, "kernel_size": 3,
+                "pool_size": 2, "target_shape": (2,)}  # fmt: skip
+    for spec in LAYERS.values():
+        if spec.family == "wrapper" or any(p.name not in required for p in spec.required):
+            continue
+        if getattr(spec, "inputs", "one") != "one":  # merges are never in a chain
+            continue
+        layer = getattr(keras.layers, spec.keras_class)(
+            **{p.name: required[p.name] for p in spec.required}
+        )
+        config = {"class_name": spec.keras_class, "config": layer.get_config()}
+        from bilstm_dsl.arch_text import translate
+
+        call = translate(config)
+        assert set(call.args) <= {p.name for p in spec.required}, (spec.name, call.args)
