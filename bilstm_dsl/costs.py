@@ -175,6 +175,28 @@ def costs(result: CheckResult, batch_size: int | None = None, steps: int | None 
     return Costs(batch, steps if variable else None, tuple(stages))
 
 
+def with_costs(summary: dict[str, object], found: Costs) -> dict[str, object]:
+    """The `summary --format json` object with the costs: each layer gains ``macs`` (per
+    sample), ``activation_bytes`` (for the batch) and ``weight_bytes``, summed over its
+    calls in a graph; ``costs`` holds the totals and the sizes they are for."""
+    layers = []
+    for layer in summary["layers"]:  # type: ignore[attr-defined]
+        calls = [
+            c for c in found.stages if (c.name, c.keras_class) == (layer["name"], layer["type"])
+        ]
+        counts = [c.macs for c in calls]
+        sizes = [c.activation_bytes for c in calls]
+        layers.append(
+            {
+                **layer,
+                "macs": None if None in counts else sum(n for n in counts if n is not None),
+                "activation_bytes": None if None in sizes else sum(b for b in sizes if b),
+                "weight_bytes": sum(c.weight_bytes for c in calls),
+            }
+        )
+    return {**summary, "layers": layers, "costs": found.to_json()}
+
+
 def macs(layer: Layer, inputs: tuple[Shape, ...]) -> int | None:
     """Multiply-adds per sample of ``layer`` applied to ``inputs`` (batch first, known
     dims); None for a layer not known here."""

@@ -20,8 +20,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from . import __version__
+from .arch_text import LayerRef
 from .checker import CheckResult
 from .diagnostics import CATALOGUE, CodeInfo, Diagnostic, printable
+from .importer import CODES as IMPORT_CODES
+from .saved_check import SavedResult
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -35,7 +38,7 @@ _EXAMPLE_LIMIT = 200
 """Catalogue examples longer than this (the size limits, E011 and E012, run to megabytes)
 are described rather than copied into every log."""
 
-_RULE_INDEX = {code: index for index, code in enumerate(CATALOGUE)}
+_RULE_INDEX = {code: index for index, code in enumerate([*CATALOGUE, *IMPORT_CODES])}
 
 
 # -- SARIF
@@ -66,6 +69,10 @@ def _results(results: Iterable[CheckResult], base: Path) -> Iterator[dict[str, o
     seen: dict[str, int] = {}
     for result in results:
         artifact, path = _artifact(result, base)
+        if isinstance(result, SavedResult):
+            for diag, layer in zip(result.diagnostics, result.locations):
+                yield _saved_result(diag, layer, artifact, path, seen)
+            continue
         fingerprint = _Fingerprints(result.source, path, seen)
         for diag in result.diagnostics:
             yield _sarif_result(diag, artifact, fingerprint)
@@ -83,7 +90,8 @@ def _log(base: Path, results: list[dict[str, object]]) -> dict[str, object]:
                         "version": __version__,
                         "semanticVersion": __version__,
                         "informationUri": INFORMATION_URI,
-                        "rules": [_rule(info) for info in CATALOGUE.values()],
+                        "rules": [_rule(info) for info in CATALOGUE.values()]
+                        + [_import_rule(code, text) for code, text in IMPORT_CODES.items()],
                     }
                 },
                 "invocations": [{"executionSuccessful": True}],
@@ -123,6 +131,52 @@ def _rule(info: CodeInfo) -> dict[str, object]:
         },
         "defaultConfiguration": {"level": info.severity.value},
     }
+
+
+def _import_rule(code: str, summary: str) -> dict[str, object]:
+    """A rule for an import problem (I1xx): about a saved model, so its help points at the
+    page that lists them rather than at an `.arch` example."""
+    text = f"{_sentence(summary)}: `bilstm-dsl check` on a saved Keras model found it."
+    return {
+        "id": code,
+        "name": rule_name(summary),
+        "shortDescription": {"text": _sentence(summary)},
+        "fullDescription": {"text": f"{code} (error): {summary}."},
+        "help": {
+            "text": f"{text} See docs/importing.md.",
+            "markdown": f"**{code}** (error): {summary}. See `docs/importing.md`.",
+        },
+        "defaultConfiguration": {"level": "error"},
+    }
+
+
+def _saved_result(
+    diag: Diagnostic,
+    layer: LayerRef | None,
+    artifact: dict[str, object],
+    path: str,
+    seen: dict[str, int],
+) -> dict[str, object]:
+    """A result in a saved model: the file, and the layer as a logical location (a model
+    has no lines); fingerprinted by code, file and layer name."""
+    out: dict[str, object] = {"ruleId": diag.code}
+    if diag.code in _RULE_INDEX:
+        out["ruleIndex"] = _RULE_INDEX[diag.code]
+    out["level"] = diag.severity.value
+    prefix = f"{layer}: " if layer is not None else ""
+    out["message"] = {"text": prefix + _message(diag)}
+    location: dict[str, object] = {"physicalLocation": {"artifactLocation": artifact}}
+    if layer is not None:
+        location["logicalLocations"] = [
+            {"name": layer.name, "kind": "member", "decoratedName": str(layer)}
+        ]
+    out["locations"] = [location]
+    name = layer.name if layer is not None else ""
+    data = "\0".join((diag.code, path, name)).encode("utf-8", "surrogatepass")
+    digest = hashlib.sha256(data).hexdigest()[:32]
+    seen[digest] = seen.get(digest, 0) + 1
+    out["partialFingerprints"] = {FINGERPRINT_KEY: f"{digest}:{seen[digest]}"}
+    return out
 
 
 def _sentence(text: str) -> str:
@@ -259,9 +313,24 @@ def github(results: Iterable[CheckResult], root: Path | None = None) -> str:
         path = None if result.path == STDIN else _relative(result.path, base)
         if path is None and result.path != STDIN:
             path = result.path.replace(os.sep, "/")
+        if isinstance(result, SavedResult):
+            for diag, layer in zip(result.diagnostics, result.locations):
+                lines.append(_saved_command(diag, layer, path))
+            continue
         for diag in result.diagnostics:
             lines.append(_command(diag, path))
     return "".join(line + "\n" for line in lines)
+
+
+def _saved_command(diag: Diagnostic, layer: LayerRef | None, path: str | None) -> str:
+    """An annotation on a saved model: on the file (it has no lines), the layer named in
+    the message."""
+    props = [("file", printable(path))] if path is not None else []
+    props.append(("title", diag.code))
+    joined = ",".join(f"{key}={escape_property(str(value))}" for key, value in props)
+    command = _COMMANDS.get(diag.severity.value, "error")
+    message = f"{printable(str(layer))}: " if layer is not None else ""
+    return f"::{command} {joined}::{escape_data(_printable_lines(message + _message(diag)))}"
 
 
 def _command(diag: Diagnostic, path: str | None) -> str:

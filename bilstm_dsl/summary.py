@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .costs import WEIGHT_DTYPE, Costs
 from .diagnostics import printable
 from .model import CheckResult, graph_rows, readable_size
 from .shapes import fmt, fmt_shapes
@@ -15,8 +16,9 @@ _CONNECTED = "Connected to"
 _MIN_WIDTHS = (30, 24, 10, 20)
 
 
-def summary_table(result: CheckResult, name: str) -> str:
-    """The table for a spec that checked without errors."""
+def summary_table(result: CheckResult, name: str, costs: Costs | None = None) -> str:
+    """The table for a spec that checked without errors; with ``costs``, two more columns
+    (multiply-adds per sample, activation memory for the batch) and their totals."""
     summary = result.summary
     assert summary is not None and result.input is not None
     headers: tuple[str, ...] = _HEADERS
@@ -42,15 +44,21 @@ def summary_table(result: CheckResult, name: str) -> str:
                     f"{stage.params:,}",
                 )
             )
+    right = {2}
+    if costs is not None:
+        right |= {len(headers), len(headers) + 1}
+        headers += _COST_HEADERS
+        rows = [(*row, *_cost_cells(costs, row[0])) for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    widths = [max(w, m) for w, m in zip(widths, _MIN_WIDTHS)]
+    least = _MIN_WIDTHS[: len(headers) - len(_COST_HEADERS)] + (10, 10) if costs else _MIN_WIDTHS
+    widths = [max(w, m) for w, m in zip(widths, least)]
 
     def line(left: str, mid: str, right: str, fill: str) -> str:
         return left + mid.join(fill * (w + 2) for w in widths) + right
 
     def row(cells: Sequence[str], edge: str) -> str:
         padded = [
-            cell.rjust(width) if column == 2 else cell.ljust(width)
+            cell.rjust(width) if column in right else cell.ljust(width)
             for column, (cell, width) in enumerate(zip(cells, widths))
         ]
         return edge + edge.join(f" {c} " for c in padded) + edge
@@ -72,7 +80,41 @@ def summary_table(result: CheckResult, name: str) -> str:
         count = int(summary[key])  # type: ignore[call-overload]
         # float32 weights, as Keras's summary assumes for the default dtype
         table.append(f" {label}: {count:,} ({readable_size(count * 4)})")
+    if costs is not None:
+        table += _cost_totals(costs)
     return "\n".join(table)
+
+
+_COST_HEADERS = ("Mult-adds", "Activations")
+
+
+def _cost_cells(costs: Costs, label: str) -> tuple[str, str]:
+    """The row's multiply-adds per sample and activation memory for the batch, summed over
+    the calls of a layer (``label`` is the row's "name (Class)")."""
+    calls = [c for c in costs.stages if f"{printable(c.name)} ({c.keras_class})" == label]
+    macs = [c.macs for c in calls]
+    sizes = [c.activation_bytes for c in calls]
+    return (
+        "?" if None in macs else f"{sum(m for m in macs if m is not None):,}",
+        "?" if None in sizes else readable_size(sum(b for b in sizes if b is not None)),
+    )
+
+
+def _cost_totals(costs: Costs) -> list[str]:
+    batch = f"a batch of {costs.batch_size:,}"
+    if costs.steps is not None:
+        batch += f" with {costs.steps:,} steps"
+    macs = costs.macs
+    activations = costs.activation_bytes
+    return [
+        " Multiply-adds: "
+        + ("unknown (see the ? above)" if macs is None else f"{macs:,} per sample, "
+           f"{macs * costs.batch_size:,} for {batch}"),
+        " Activation memory: "
+        + ("unknown" if activations is None else readable_size(activations))
+        + f" for {batch}",
+        f" Weight memory: {readable_size(costs.weight_bytes)} ({WEIGHT_DTYPE})",
+    ]  # fmt: skip
 
 
 def _shapes(shapes: tuple) -> str:

@@ -17,6 +17,7 @@ from conftest import EXAMPLES, ROOT
 from bilstm_dsl import CATALOGUE, Diagnostic, Severity, Span, __version__, check, check_bytes, files
 from bilstm_dsl.cli import build_parser, main
 from bilstm_dsl.files import READ_ERROR
+from bilstm_dsl.importer import CODES as IMPORT_CODES
 from bilstm_dsl.formats import escape_data, escape_property, github, rule_name, sarif, sarif_text
 
 jsonschema = pytest.importorskip("jsonschema")
@@ -98,7 +99,7 @@ def test_clean_example_gives_valid_sarif_with_no_results(validator):
     validate(validator, log)
     run = only_run(log)
     assert run["results"] == []
-    assert len(run["tool"]["driver"]["rules"]) == len(CATALOGUE)
+    assert len(run["tool"]["driver"]["rules"]) == len(CATALOGUE) + len(IMPORT_CODES)
 
 
 def test_every_catalogue_example_gives_valid_sarif(validator, tmp_path):
@@ -120,11 +121,15 @@ def test_driver_and_rules():
     assert driver["name"] == "bilstm-dsl" and driver["version"] == __version__
     assert driver["informationUri"].startswith("https://")
     rules = driver["rules"]
-    assert [r["id"] for r in rules] == list(CATALOGUE)  # every code, in catalogue order
+    # every code, in catalogue order, then the import problems of saved models
+    assert [r["id"] for r in rules] == list(CATALOGUE) + list(IMPORT_CODES)
     names = [r["name"] for r in rules]
     assert len(set(names)) == len(names)
     assert all(re.fullmatch(r"[A-Z][A-Za-z0-9]*", n) for n in names), names
-    for rule in rules:
+    for rule in rules[len(CATALOGUE) :]:
+        assert rule["defaultConfiguration"]["level"] == "error"
+        assert "docs/importing.md" in rule["help"]["markdown"]
+    for rule in rules[: len(CATALOGUE)]:
         info = CATALOGUE[rule["id"]]
         assert rule["defaultConfiguration"]["level"] == info.severity.value
         assert rule["shortDescription"]["text"].lower() == info.summary.lower()
