@@ -72,6 +72,19 @@ def _load(spec: str | os.PathLike[str]) -> CheckResult:
     return check_bytes(data, str(path))
 
 
+def _model_name(result: CheckResult, name: str | None) -> str:
+    """The model's name (`backends.plan.model_name`); a ``name`` TensorFlow cannot use as a
+    root name scope raises ValueError, before Keras is imported."""
+    from .backends.plan import model_name
+    from .values import scope_name_problem
+
+    if name is not None:
+        problem = scope_name_problem(name, root=True)
+        if problem:
+            raise ValueError(f"name {name!r}: {problem}")
+    return model_name(result.path, name)
+
+
 def build(spec: str | os.PathLike[str], *, name: str | None = None, strategy: Any = None) -> Any:
     """Build the `keras.Model` a spec describes (Keras is imported on first use).
 
@@ -83,10 +96,10 @@ def build(spec: str | os.PathLike[str], *, name: str | None = None, strategy: An
     result = _load(spec)
     if not result.ok:
         raise ArchError(result)
+    model_name = _model_name(result, name)
     from .backends.keras import build_model
-    from .backends.plan import model_name
 
-    return build_model(result, model_name(result.path, name), strategy)
+    return build_model(result, model_name, strategy)
 
 
 def to_python(spec: str | os.PathLike[str], *, name: str | None = None) -> str:
@@ -95,8 +108,9 @@ def to_python(spec: str | os.PathLike[str], *, name: str | None = None) -> str:
     result = _load(spec)
     if not result.ok:
         raise ArchError(result)
-    from .backends.plan import model_name, plan
+    model_name = _model_name(result, name)
+    from .backends.plan import plan
     from .backends.python import emit_python
 
     source_name = "<string>" if result.path == "<string>" else Path(result.path).name
-    return emit_python(plan(result, model_name(result.path, name)), source_name)
+    return emit_python(plan(result, model_name), source_name)

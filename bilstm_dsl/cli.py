@@ -331,6 +331,11 @@ def check_model_name(name: str) -> None:
             f"--name {shown}: a model name must be printable UTF-8 text, without control "
             "characters or undecodable bytes"
         )
+    from .values import scope_name_fix, scope_name_problem
+
+    problem = scope_name_problem(name, root=True)
+    if problem:
+        raise UsageError(f"--name {shown}: {problem}; e.g. --name {scope_name_fix(name)}")
 
 
 def available_memory() -> int | None:

@@ -452,7 +452,7 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
     (
         "W503",
         W,
-        "a channels_first convolution, which TensorFlow cannot run on a CPU",
+        "a channels_first convolution, which runs on a CPU only with TensorFlow's oneDNN",
         "input(8, 20) -> conv1d(16, 3, data_format=channels_first)",
     ),
     (

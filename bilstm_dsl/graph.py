@@ -366,8 +366,11 @@ class _Evaluator:
             refs = source.refs if isinstance(source, ast.Merge) else (source,)  # type: ignore[union-attr]
             tensors = []
             for ref in refs:
-                found = self.tensor(ref, single=isinstance(source, ast.Merge))
+                found = self.tensor(ref, single=False)
                 if found is None:
+                    return None
+                if isinstance(source, ast.Merge) and len(found) > 1:
+                    self.several_in_list(ref, found, plan)
                     return None
                 tensors += found
             assertion = plan.statement.flow.source_assertion
@@ -378,6 +381,21 @@ class _Evaluator:
                 return None
             tensors = self.step(index, tensors)
         return tensors
+
+    def several_in_list(self, ref: ast.Ref, found: list[_Tensor], plan: _Plan) -> None:
+        """E202: ``[s, m] -> concatenate()`` where ``s`` holds a layer's several outputs
+        (Keras would receive a nested list, which no merge takes)."""
+        producer = self.ctx.layers[found[0].stage]
+        made = f" (the outputs of `{producer.written}`)" if producer is not None else ""
+        self.ctx.report(
+            "E202",
+            ref.span,
+            f"`{ref.name}` holds {len(found)} tensors{made}, but each item of a `[...]` list "
+            "is one tensor",
+            help=f"pick one by its index, e.g. `{ref.name}[0]`, or name them apart: "
+            "`out, h, c = ...`",
+            stage=plan.steps[0] if plan.steps else None,
+        )
 
     def tensor(self, ref: ast.Ref, single: bool) -> list[_Tensor] | None:
         """The tensors ``ref`` names: all of a name, or the one ``name[i]`` picks."""
@@ -579,9 +597,8 @@ class _Evaluator:
                     "W505",
                     ctx.stages[stage].call.span,
                     "the model's outputs do not depend on this input",
-                    help="use it, or remove it (Keras refuses a model input that leads nowhere)"
-                    if stage in inputs
-                    else "use it, or remove it",
+                    help="use it, or remove it: Keras builds the model, but then wants "
+                    "data for an input it ignores",
                     stage=stage,
                     severity=WARNING,
                 )

@@ -324,7 +324,7 @@ _MERGES = (
         family="attention",
         inputs="separate",
         mask="query",
-        dtype="fail",
+        dtype="float",
     ),
 )
 
@@ -445,8 +445,12 @@ LAYERS: dict[str, LayerSpec] = {
         LayerSpec(
             "spatialdropout1d",
             "SpatialDropout1D",
-            (Param("rate", v.FLOAT, check=_RATE), Param("seed", v.OPT_INT, None, check=v.seed))
-            + _COMMON,
+            # SpatialDropout1D(rate, seed=None, name=None, dtype=None): no `trainable`
+            (
+                Param("rate", v.FLOAT, check=_RATE),
+                Param("seed", v.OPT_INT, None, check=v.seed),
+                _COMMON[0],
+            ),
             _ALL,
             shapes.spatial_dropout1d,
             dtype="fail",

@@ -25,8 +25,10 @@ from .shapes import fmt
 
 
 def conv_channels_first(ctx: Context, layer: Layer, index: int, flow: Flow) -> None:
-    """W503: an ungrouped channels_first Conv1D. Measured on TensorFlow 2.21: the ungrouped
-    NCHW kernel is GPU-only; grouped convolutions take another path that runs on a CPU."""
+    """W503: an ungrouped channels_first Conv1D. TensorFlow's own CPU kernel is NHWC only;
+    with oneDNN (``TF_ENABLE_ONEDNN_OPTS=1``, on by default only on some x86 CPUs) the
+    CPU runs it too. Grouped convolutions take another path that runs everywhere.
+    Measured on TensorFlow 2.21 (tests/backends/test_keras_compile.py pins both cases)."""
     for inner in walk(layer):
         if (
             inner.keras_class == "Conv1D"
@@ -36,9 +38,11 @@ def conv_channels_first(ctx: Context, layer: Layer, index: int, flow: Flow) -> N
             ctx.report(
                 "W503",
                 inner.span_of("data_format") or inner.call.span,
-                "TensorFlow has no CPU kernel for `channels_first` convolutions: the model "
-                "builds, and runs on a GPU, but fails when called on a CPU",
-                help="keep `channels_last` (the default) unless the model only ever runs on a GPU",
+                "TensorFlow runs a `channels_first` convolution on a CPU only through "
+                "oneDNN: the model builds and runs on a GPU, but on a CPU it depends on oneDNN "
+                "(on by default only on some x86 CPUs; `TF_ENABLE_ONEDNN_OPTS`)",
+                help="keep `channels_last` (the default), or set `TF_ENABLE_ONEDNN_OPTS=1` "
+                "where the model runs on an x86-64 CPU",
                 stage=index,
                 severity=WARNING,
             )

@@ -224,9 +224,49 @@ class Row:
         return self.trainable + self.non_trainable
 
 
+def layer_order(graph: Graph, stages: list[int]) -> list[int]:
+    """The layers (their defining stages) in the order ``keras.Model.layers`` lists them
+    (``map_graph`` in keras/src/ops/function.py): a depth-first walk back from the outputs
+    numbers the layers, each stage's depth is its longest distance to an output (a shared
+    layer takes its deepest call's), and layers go deepest first, ties in walk order;
+    inputs that reach no output come last."""
+    parents = {
+        stage: [source for source, _ in graph.inbound.get(stage, ()) + graph.initial.get(stage, ())]
+        for stage in stages
+    }
+    finished: set[int] = set()
+    walk: list[int] = []
+    first_seen: dict[int, int] = {}
+    for output, _ in graph.outputs:
+        todo = [(output, False)]
+        while todo:
+            stage, done = todo.pop()
+            if done:
+                finished.add(stage)
+                walk.append(stage)
+                continue
+            if stage in finished:
+                continue
+            first_seen.setdefault(graph.layer_of(stage), len(first_seen))
+            todo.append((stage, True))
+            todo.extend((parent, False) for parent in reversed(parents[stage]))
+    depth: dict[int, int] = {}
+    layer_depth: dict[int, int] = {}
+    for stage in reversed(walk):
+        layer = graph.layer_of(stage)
+        here = max(depth.setdefault(stage, 0), layer_depth.get(layer, 0))
+        layer_depth[layer] = depth[stage] = here
+        for parent in parents[stage]:
+            depth[parent] = max(here + 1, depth.get(parent, 0))
+    for stage in graph.inputs:
+        if stage not in layer_depth:
+            layer_depth[stage], first_seen[stage] = 0, -1
+    return sorted(layer_depth, key=lambda layer: (-layer_depth[layer], first_seen[layer]))
+
+
 def graph_rows(result: CheckResult, graph: Graph) -> list[Row]:
-    """The summary's rows, in the order the layers are made; each layer's shapes are
-    those of its last call, as Keras shows them."""
+    """The summary's rows, in the order Keras lists the layers (`layer_order`); each
+    layer's shapes are those of its last call, as Keras shows them."""
     by_stage = {s.index: s for s in result.stages}
     calls = graph.calls()
     rows: dict[int, Row] = {}
@@ -241,7 +281,7 @@ def graph_rows(result: CheckResult, graph: Graph) -> list[Row]:
         for source, port in graph.inbound.get(stage, ()) + graph.initial.get(stage, ()):
             producer = by_stage[source].name
             row.connected.append(f"{producer}[{calls.get(source, 0)}][{port}]")
-    return list(rows.values())
+    return [rows[layer] for layer in layer_order(graph, sorted(by_stage)) if layer in rows]
 
 
 def _jsonable(shapes: tuple[Shape, ...]) -> list:

@@ -269,31 +269,57 @@ def _activation(arg: str, value: ast.Value) -> str:
 ACTIVATION = Type("activation", _activation, nullable=True)
 
 
-def _layer_name(arg: str, value: ast.Value) -> str:
-    """A layer name Keras and TensorFlow accept: Keras refuses `/` when the layer is made;
-    TensorFlow opens a name scope per layer when the model runs as a graph (fit, predict),
-    and its scope names allow only ``[A-Za-z0-9_.\\>-]`` (``tensorflow/python/framework/
-    ops.py``, ``_VALID_SCOPE_NAME_REGEX``)."""
-    name = _str(arg, value)
-    bad = sorted({c for c in name if not (c.isascii() and (c.isalnum() or c in "_.-\\>"))})
+_SCOPE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-\\>")
+
+
+def scope_name_problem(name: str, root: bool = False) -> str | None:
+    """Why TensorFlow or Keras refuses ``name`` for a layer (``root``: for a model), or None.
+
+    Keras refuses `/` when a layer is made. TensorFlow opens a name scope per layer, and
+    one for the model at the root, when the model runs as a graph (fit, predict):
+    ``_VALID_SCOPE_NAME_REGEX`` (``[A-Za-z0-9_.\\>-]*``) and, at the root,
+    ``_VALID_OP_NAME_REGEX`` (first character ``[A-Za-z0-9.]``), in
+    ``tensorflow/python/framework/ops.py``; and a ``>`` must be followed by a letter, digit
+    or ``.``, since the op names made from the scope must be valid too (measured: ``a>``,
+    ``a>_b`` and ``a>-b`` fail at ``predict``)."""
+    bad = sorted({c for c in name if c not in _SCOPE_CHARS})
     if bad:
         shown = " ".join(repr(c) if c.isprintable() and c != " " else ascii(c) for c in bad)
-        fixed = (
-            "".join(c if c.isascii() and (c.isalnum() or c in "_.-") else "_" for c in name).strip(
-                "_"
+        if bad == ["/"]:
+            return "Keras refuses `/` in names"
+        return (
+            f"TensorFlow accepts only ASCII letters, digits and `_ . - >` in names, not "
+            f"{shown}: the model would fail when it runs as a graph (fit, predict)"
+        )
+    if root and name[:1] in ("_", "-", ">", "\\"):
+        return (
+            f"a model's name may not start with `{name[0]}`: TensorFlow uses it as a root "
+            "name scope, which starts with a letter, digit or `.`"
+        )
+    for i, c in enumerate(name):
+        if c == ">" and not (i + 1 < len(name) and (name[i + 1].isalnum() or name[i + 1] == ".")):
+            return (
+                "a `>` must be followed by a letter, digit or `.`: TensorFlow's op names "
+                "made from the name would be invalid"
             )
-            or "layer"
-        )
-        where = (
-            "Keras refuses `/` in layer names"
-            if "/" in bad
-            else "TensorFlow uses layer names as name scopes, and the model fails when it "
-            "runs as a graph (fit, predict)"
-        )
+    return None
+
+
+def scope_name_fix(name: str) -> str:
+    """``name`` made acceptable to `scope_name_problem`, for a help message."""
+    fixed = "".join(c if c.isascii() and (c.isalnum() or c in "_.-") else "_" for c in name)
+    return fixed.strip("_-") or "layer"
+
+
+def _layer_name(arg: str, value: ast.Value) -> str:
+    """A layer name Keras and TensorFlow accept (`scope_name_problem`)."""
+    name = _str(arg, value)
+    problem = scope_name_problem(name)
+    if problem:
         raise ArgError(
             "E104",
-            f"`{arg}` may hold only ASCII letters, digits and `_ . - >`, not {shown}: {where}",
-            help=f'write e.g. `{arg}="{fixed}"`',
+            f"`{arg}={name!a}` cannot be used: {problem}",
+            help=f'write e.g. `{arg}="{scope_name_fix(name)}"`',
         )
     return name
 

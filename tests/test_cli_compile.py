@@ -180,9 +180,18 @@ def test_a_name_keras_cannot_take_is_refused(name, expected, tmp_path, capsys):
     assert err.startswith(f"bilstm-dsl: error: {expected}") and len(err.splitlines()) == 1
 
 
-def test_a_unicode_name_is_kept(capsys):
-    code, out, _ = run(capsys, "compile", GOOD, "--emit", "python", "--name", "modèle 1")
-    assert code == 0 and out.startswith('"""modèle 1: a Keras model')
+def test_a_name_tensorflow_cannot_scope_is_refused_with_a_fix(capsys):
+    # TensorFlow uses the model's name as a root name scope when it fits or predicts
+    # (tests/backends/test_keras_round_trip.py shows `_private` failing there).
+    code, out, err = run(capsys, "compile", GOOD, "--emit", "python", "--name", "modèle 1")
+    assert code == 2 and out == "" and "--name mod_le_1" in err
+    code, out, err = run(capsys, "compile", GOOD, "--emit", "python", "--name", "_private")
+    assert code == 2 and "may not start with `_`" in err
+
+
+def test_a_name_tensorflow_accepts_is_kept(capsys):
+    code, out, _ = run(capsys, "compile", GOOD, "--emit", "python", "--name", "model-1.v2")
+    assert code == 0 and out.startswith('"""model-1.v2: a Keras model')
 
 
 # -- memory

@@ -24,6 +24,7 @@ from typing import Any
 import keras
 
 from ..model import CheckResult
+from .graph_plan import GraphPlan, Ref
 from .plan import Call, plan
 
 
@@ -61,16 +62,55 @@ def _keep_in_config(layer: Any, written: dict[str, object]) -> None:
     layer.get_config = types.MethodType(get_config, layer)
 
 
+def _tensors(env: dict[str, Any], value: Any) -> Any:
+    if isinstance(value, Ref):
+        found = env[value.var]
+        return found if value.index is None else found[value.index]
+    if isinstance(value, tuple):
+        return [_tensors(env, v) for v in value]
+    return value
+
+
+def _build_graph(steps: GraphPlan) -> keras.Model:
+    env: dict[str, Any] = {}
+    for line in steps.lines:
+        if line.kind == "input":
+            assert line.call is not None
+            made: Any = keras.Input(**line.call.kwargs)
+        elif line.kind == "layer":
+            made = _instantiate(line.call)
+        else:
+            layer = env[line.layer] if line.call is None else _instantiate(line.call)
+            args = [_tensors(env, a) for a in line.args]
+            kwargs = {k: _tensors(env, v) for k, v in line.call_kwargs.items()}
+            made = layer(*args, **kwargs)
+        if len(line.targets) == 1:
+            env[line.targets[0]] = list(made) if isinstance(made, tuple) else made
+        else:
+            for target, value in zip(line.targets, made):
+                env[target] = value
+    inputs = [_tensors(env, r) for r in steps.inputs]
+    outputs = [_tensors(env, r) for r in steps.outputs]
+    return keras.Model(
+        inputs=inputs if len(inputs) > 1 else inputs[0],
+        outputs=outputs if len(outputs) > 1 else outputs[0],
+        name=steps.name,
+    )
+
+
 def build_model(result: CheckResult, name: str, strategy: Any = None) -> keras.Model:
     """The `keras.Model` of a checked spec (``result.ok`` must be true), built inside
     ``strategy.scope()`` when a ``tf.distribute`` strategy is given."""
     steps = plan(result, name)
     scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
+    if isinstance(steps, GraphPlan):
+        with scope:
+            return _build_graph(steps)
     with scope:
         inputs = keras.Input(**steps.input)
         x: Any = inputs
         for step in steps.steps:
-            x = _instantiate(step.call)(x)
+            x = _instantiate(step.call)(x, **step.call_kwargs)
         if isinstance(x, tuple):
             x = list(x)
         return keras.Model(inputs, x, name=steps.name)

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..model import CheckResult, Layer
+
+if TYPE_CHECKING:
+    from .graph_plan import GraphPlan
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class Step:
     line: int
     source: str
     """The stage's text in the spec, on one line."""
+    call_kwargs: dict[str, object] = field(default_factory=dict)
+    """Arguments given when the layer is called (``return_attention_scores=True``)."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,7 @@ def layer_call(layer: Layer, name: str | None = None) -> Call:
     args: list[object] = []
     kwargs: dict[str, object] = {}
     for param in spec.params:
-        if param.name not in layer.args or param.name == "name":
+        if param.name not in layer.args or param.name == "name" or param.call:
             continue
         value = layer.args[param.name]
         if isinstance(value, Layer):
@@ -81,10 +87,14 @@ def model_name(path: str, override: str | None = None) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", stem).lstrip("_") or "model"
 
 
-def plan(result: CheckResult, name: str) -> Plan:
+def plan(result: CheckResult, name: str) -> Plan | GraphPlan:
     """The plan of a spec that checked without errors."""
     if not result.ok or result.input is None:
         raise ValueError("only a spec without errors can be compiled")
+    if result.graph is not None:
+        from .graph_plan import graph_plan
+
+        return graph_plan(result, name, _header(result.source))
     inp = result.input
     inputs: dict[str, object] = {"shape": tuple(inp.get("shape"))}  # type: ignore[arg-type]
     for key in ("batch_size", "dtype"):
@@ -95,7 +105,12 @@ def plan(result: CheckResult, name: str) -> Plan:
     for stage in result.stages:
         span = stage.layer.call.span
         text = " ".join(result.source[span.start : span.end].split())
-        steps.append(Step(layer_call(stage.layer, stage.name), span.line, text))
+        call_kwargs = {
+            p.name: stage.layer.args[p.name]
+            for p in stage.layer.spec.params
+            if p.call and p.name in stage.layer.args
+        }
+        steps.append(Step(layer_call(stage.layer, stage.name), span.line, text, call_kwargs))
     return Plan(name, inputs, tuple(steps), _header(result.source))
 
 

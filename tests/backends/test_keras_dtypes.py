@@ -47,9 +47,35 @@ def test_layer_integer_behaviour_matches_the_registry(name, keras):
     assert outcome == LAYERS[name].dtype, f"{name}: Keras {outcome}, registry {LAYERS[name].dtype}"
 
 
+# Layers that take several tensors: class, arguments; called on two copies of the data.
+SEVERAL = {
+    "add": ("Add", ()), "subtract": ("Subtract", ()), "multiply": ("Multiply", ()),
+    "average": ("Average", ()), "maximum": ("Maximum", ()), "minimum": ("Minimum", ()),
+    "concatenate": ("Concatenate", ()), "dot": ("Dot", (-1,)),
+    "attention": ("Attention", ()), "additiveattention": ("AdditiveAttention", ()),
+    "multiheadattention": ("MultiHeadAttention", (2, 4)),
+}  # fmt: skip
+
+
 def test_every_plain_layer_is_sampled():
     wrappers_and_activation = {"bidirectional", "timedistributed", "activation"}
-    assert set(LAYERS) - wrappers_and_activation == set(SAMPLES)
+    assert set(LAYERS) - wrappers_and_activation == set(SAMPLES) | set(SEVERAL)
+
+
+@pytest.mark.parametrize("dtype", ["int32", "bool", "string"])
+@pytest.mark.parametrize("name", sorted(SEVERAL))
+def test_several_input_layers_dtype_behaviour_matches_the_checker(name, dtype, keras):
+    cls, args = SEVERAL[name]
+    layer = getattr(keras.layers, cls)(*args)
+    data = np.full((2, 6, 3), "a") if dtype == "string" else np.ones((2, 6, 3), dtype)
+    try:
+        out = layer(data, data) if LAYERS[name].inputs == "separate" else layer([data, data])
+    except Exception:  # noqa: BLE001 - a failure is the outcome being measured
+        outcome = "fail"
+    else:
+        got = str(getattr(out.dtype, "name", out.dtype)).removeprefix("<dtype: '").rstrip("'>")
+        outcome = "keep" if got == dtype else "float"
+    assert outcome == dtype_mode(_Bound(name), dtype), f"{name} on {dtype}"
 
 
 @pytest.mark.parametrize("function", sorted(ACTIVATIONS))

@@ -71,16 +71,20 @@ def test_a_model_named_after_its_file_trains(path, expected, keras):
 
 
 def test_a_raw_file_name_would_not_train(keras):
-    """Why the names above are cleaned: the raw `_private` fails as soon as Keras runs."""
+    """Why the names above are cleaned, and `build(name=...)` refuses such a name: the raw
+    `_private` fails as soon as Keras runs."""
     keras.backend.clear_session()
-    model = bilstm_dsl.build("input(3, 2) -> dense(1)", name="_private")
+    inputs = keras.Input((3, 2))
+    model = keras.Model(inputs, keras.layers.Dense(1)(inputs), name="_private")
     with pytest.raises(ValueError, match="root scope"):
         model.predict(np.zeros((2, 3, 2), "float32"), verbose=0)
+    with pytest.raises(ValueError, match="may not start with `_`"):
+        bilstm_dsl.build("input(3, 2) -> dense(1)", name="_private")
 
 
-# Every character the checker allows in a layer name but `>`, whose rule is still open (see
-# the strict xfail below); names the checker accepts must build, run as a graph and come
-# back from the emitted Python unchanged.
+# Every character the checker allows in a layer name but `>` (tested on its own below);
+# names the checker accepts must build, run as a graph and come back from the emitted
+# Python unchanged.
 NAME_CHARS = "abcXYZ019_.-"
 
 
@@ -99,16 +103,22 @@ def test_names_the_checker_accepts_build_run_and_emit_unchanged(first, second, k
     assert [layer.name for layer in namespace["model"].layers[1:]] == names
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="checker gap (issue 11): a `>` not followed by a letter, digit or `.` fails as "
-    "a TensorFlow node name; the checker accepts it",
-)
 @pytest.mark.parametrize("name", ["a>", "a>_b", "a>-b", "a>>b"])
-def test_names_with_a_bare_angle_bracket_are_refused_or_run(name, keras):
+def test_names_with_a_bare_angle_bracket_fail_and_are_refused(name, keras):
     spec = f'input(3, 2) -> dense(1, name="{name}")'
-    if not check(spec).ok:
-        return
+    assert [d.code for d in check(spec).diagnostics] == ["E104"]
+    keras.backend.clear_session()
+    inputs = keras.Input((3, 2))
+    model = keras.Model(inputs, keras.layers.Dense(1, name=name)(inputs))
+    with pytest.raises(Exception, match="[Ii]nvalid"):
+        model.predict(np.zeros((2, 3, 2), "float32"), verbose=0)
+
+
+@pytest.mark.parametrize("name", ["a>b", "a>.b", "x.y-z"])
+def test_names_the_checker_accepts_with_punctuation_run(name, keras):
+    spec = f'input(3, 2) -> dense(1, name="{name}")'
+    assert check(spec).ok
+    keras.backend.clear_session()
     bilstm_dsl.build(spec).predict(np.zeros((2, 3, 2), "float32"), verbose=0)
 
 

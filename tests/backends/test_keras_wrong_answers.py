@@ -175,9 +175,7 @@ def test_use_cudnn_true_fails_on_a_cpu(keras):
         pytest.skip("a GPU is visible: use_cudnn=true may run here")
     failure = _keras_fails(keras, (5, 3), lambda L: [L.LSTM(4, use_cudnn=True)], "float32")
     assert "use_cudnn=True" in failure
-    assert [d.code for d in check("input(5, 3) -> lstm(4, use_cudnn=true)").diagnostics] == [
-        "W302"
-    ]
+    assert [d.code for d in check("input(5, 3) -> lstm(4, use_cudnn=true)").diagnostics] == ["W302"]
 
 
 def test_names_after_a_wrapper_match_keras(keras):
