@@ -17,8 +17,9 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .catalogue import CATALOGUE
 from .checker import CheckResult, check, check_bytes
-from .diagnostics import CATALOGUE, Diagnostic, Severity, Span, render
+from .diagnostics import Diagnostic, Severity, Span, render
 
 __all__ = [
     "CATALOGUE",

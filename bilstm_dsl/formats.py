@@ -21,8 +21,9 @@ from urllib.parse import quote
 
 from . import __version__
 from .arch_text import LayerRef
+from .catalogue import CATALOGUE, CodeInfo
 from .checker import CheckResult
-from .diagnostics import CATALOGUE, CodeInfo, Diagnostic, printable
+from .diagnostics import Diagnostic, printable
 from .importer import CODES as IMPORT_CODES
 from .saved_check import SavedResult
 

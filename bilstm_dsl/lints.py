@@ -3,7 +3,7 @@
 Each lint is one function. Stage lints (`STAGE_LINTS`) look at one stage that inferred,
 with the flow coming into it; model lints (`MODEL_LINTS`) look at the whole bound chain
 and the stages inferred, once. To add a lint: write the function, add it to its table, add
-its code to the catalogue in `diagnostics.py` with an example, and a test on its code and
+its code to the catalogue in `catalogue.py` with an example, and a test on its code and
 span.
 """
 

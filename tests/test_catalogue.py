@@ -14,7 +14,7 @@ from bilstm_dsl.docs import diagnostics_markdown, example_bytes
 
 @pytest.mark.parametrize("code", sorted(CATALOGUE))
 def test_example_triggers_its_code(code):
-    from bilstm_dsl.diagnostics import READ_CODES
+    from bilstm_dsl.catalogue import READ_CODES
     from bilstm_dsl.files import check_file
 
     info = CATALOGUE[code]
