@@ -50,6 +50,7 @@ from .files import (
     unreadable,
 )
 from .model import MEMORY_VARIABLE, memory_bytes, readable_size, weights_bytes
+from .saved import is_model_path
 
 __all__ = [
     "EXIT_BUG",
@@ -174,19 +175,34 @@ def _plural(count: int, word: str) -> str:
 def _print_diagnostics(result: CheckResult, to_stdout: bool = False) -> None:
     stream = sys.stdout if to_stdout else sys.stderr
     color = use_color(stream)
-    for diag in result.diagnostics:
-        text = render(diag, result.source, result.path, color)
+    if is_model_path(result.path):  # a saved model: its findings are at its layers
+        from .saved_check import rendered
+
+        texts = rendered(result, color)
+    else:
+        texts = (render(d, result.source, result.path, color) for d in result.diagnostics)
+    for text in texts:
         if to_stdout:
             out(text + "\n")
         else:
             err(text)
 
 
+def _check_any(path: str) -> CheckResult:
+    """A spec, or a saved Keras model (named .keras, .json, .h5): imported in memory, then
+    checked. A file that cannot be read is E013 either way, so a batch goes on."""
+    if is_model_path(path):
+        from .saved_check import check_saved
+
+        return check_saved(path)
+    return check_file(path)
+
+
 # -- check
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    results = [check_file(path) for path in args.paths]
+    results = [_check_any(path) for path in args.paths]
     status = max(exit_status(result) for result in results)
     if args.format == "json":
         _json_rows(results)
@@ -221,29 +237,92 @@ def _json_rows(results: Iterable[CheckResult]) -> None:
     text from millions of pieces in Python, at seconds and hundreds of megabytes."""
     first = True
     for result in results:
-        for diag in result.diagnostics:
-            out(("[\n  " if first else ",\n  ") + json.dumps(diag.to_json(result.path)))
+        if is_model_path(result.path):  # rows name the layer instead of a line
+            from .saved_check import rows
+        else:
+            rows = _spec_rows
+        for row in rows(result):
+            out(("[\n  " if first else ",\n  ") + json.dumps(row))
             first = False
     out("[]\n" if first else "\n]\n")
+
+
+def _spec_rows(result: CheckResult) -> Iterable[dict[str, object]]:
+    return (diag.to_json(result.path) for diag in result.diagnostics)
 
 
 # -- summary
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    result = check_path(args.path)
+    name = None
+    if is_model_path(args.path):
+        from .saved_check import SavedResult, check_saved
+
+        result = check_saved(args.path)
+        name = result.name if isinstance(result, SavedResult) else None
+    else:
+        result = check_path(args.path)
     if not result.ok:
         _print_diagnostics(result)
-        return EXIT_PROBLEMS
+        return exit_status(result)
     summary = result.summary
     assert summary is not None
+    found = None
+    if args.batch_size is not None or args.steps is not None:
+        from .costs import CostError, costs, with_costs
+
+        for flag, value in (("--batch-size", args.batch_size), ("--steps", args.steps)):
+            if value is not None and value < 1:
+                raise UsageError(f"{flag} {value}: give a positive number")
+        try:
+            found = costs(result, args.batch_size, args.steps)
+        except CostError as error:
+            raise UsageError(f"{printable(result.path)}: {error}") from None
+        summary = with_costs(summary, found)
     if args.format == "json":
         out(json.dumps(summary, indent=2) + "\n")
     else:
         from .backends.plan import model_name
         from .summary import summary_table
 
-        out(summary_table(result, model_name(result.path)) + "\n")
+        out(summary_table(result, name or model_name(result.path), found) + "\n")
+    return EXIT_OK
+
+
+# -- import
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """A saved Keras model written as .arch: notes (what changed from Keras 2) on standard
+    error, a model .arch cannot express one error (exit 1), a file that is not a saved
+    model exit 2 (`saved.read_model` raises a UsageError)."""
+    from .arch_text import ImportProblem
+    from .files import write_text
+    from .importer import import_model
+    from .saved import read_model
+    from .saved_check import from_import, from_problem
+
+    target = check_output_path(args.output, args.path) if args.output else None
+    saved = read_model(args.path)
+    try:
+        imported = import_model(saved.config, args.path)
+    except ImportProblem as problem:
+        _print_diagnostics(from_problem(args.path, problem))
+        return EXIT_PROBLEMS
+    for note in imported.notes:
+        err(f"{printable(args.path)}: note: {printable(note)}")
+    if target is None or os.fspath(target) == "-":
+        out(imported.text)
+    else:
+        try:
+            write_text(target, imported.text)
+        except OSError as error:
+            raise OutputError(f"{target}: cannot write: {error.strerror or error}") from None
+        _wrote(target, f" ({len(imported.layers) - 1} layers)")
+    if not imported.result.ok:  # written all the same: the user can see and fix it
+        _print_diagnostics(from_import(args.path, imported))
+        return EXIT_PROBLEMS
     return EXIT_OK
 
 
@@ -497,7 +576,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("check", help="report every problem in .arch files")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="an .arch file, or - for stdin")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="an .arch file, - for stdin, or a saved Keras model (.keras, .json, .h5)",
+    )
     p.add_argument(
         "--format",
         choices=("text", "json", "sarif", "github"),
@@ -507,9 +591,30 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_check)
 
     p = sub.add_parser("summary", help="print the layer table model.summary() would print")
-    p.add_argument("path", metavar="PATH", help="an .arch file, or - for stdin")
+    p.add_argument(
+        "path", metavar="PATH", help="an .arch file, - for stdin, or a saved Keras model"
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="N",
+        help="add multiply-adds per sample, activation memory for N samples and weight "
+        "memory (docs/costs.md)",
+    )
+    p.add_argument(
+        "--steps", type=int, metavar="N", help="the length of every `none` dim of the input"
+    )
     p.set_defaults(run=cmd_summary)
+
+    p = sub.add_parser(
+        "import", help="write a saved Keras model (.keras, .json, .h5) as .arch, without Keras"
+    )
+    p.add_argument("path", metavar="MODEL", help="a .keras, .json or .h5 model file")
+    p.add_argument(
+        "-o", "--output", metavar="OUT", help="the .arch file to write (atomically); default stdout"
+    )
+    p.set_defaults(run=cmd_import)
 
     p = sub.add_parser(
         "compile",
@@ -555,7 +660,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _prepare_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in argv if not a.startswith("-")), None)
-    parser = build_parser(command if command in ("check", "summary", "compile", "fmt") else None)
+    parser = build_parser(
+        command if command in ("check", "summary", "compile", "fmt", "import") else None
+    )
     try:
         try:
             args = parser.parse_args(argv)

@@ -66,6 +66,8 @@ class Imported:
     """The saved layer behind each stage (0 is the input), as the file names it."""
     result: CheckResult
     """The check of `text`."""
+    name: str | None = None
+    """The model's name in the file (`.arch` has no place for it; `compile --name`)."""
 
 
 def import_model(model: dict[str, object], path: str = "<model>") -> Imported:
@@ -84,7 +86,9 @@ def import_model(model: dict[str, object], path: str = "<model>") -> Imported:
     refs = tuple(stage.ref for stage in stages)
     result = check(text, path)
     _confirm(result, refs, entries, outputs)
-    return Imported(text, tuple(notes), refs, result)
+    config = model.get("config")
+    name = config.get("name") if isinstance(config, dict) else None
+    return Imported(text, tuple(notes), refs, result, name if isinstance(name, str) else None)
 
 
 # -- the chain

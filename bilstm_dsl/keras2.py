@@ -21,7 +21,7 @@ Standard library only.
 
 from __future__ import annotations
 
-import copy
+import json
 
 RENAMED_CLASSES = {"CuDNNLSTM": "LSTM", "CuDNNGRU": "GRU"}
 RECURRENT = ("LSTM", "GRU", "SimpleRNN")
@@ -43,7 +43,7 @@ _PRESETS = {
 def modernize(model: dict[str, object]) -> tuple[dict[str, object], list[str]]:
     """A copy of ``model`` (``{"class_name", "config"}``) in Keras 3's terms, and the notes
     saying what changed."""
-    model = copy.deepcopy(model)
+    model = json.loads(json.dumps(model))  # a copy, several times faster than deepcopy
     notes: list[str] = []
     if model.get("class_name") == "Model":  # Keras 2's name for a functional model
         model["class_name"] = "Functional"

@@ -21,13 +21,14 @@ annotations carry the layer's name and class in place of a line and column.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from .arch_text import ImportProblem, LayerRef
 from .checker import CheckResult
-from .diagnostics import Diagnostic, Severity, Span, printable
+from .diagnostics import Diagnostic, Severity, Span, printable, render
 from .files import ReadError, unreadable
-from .importer import import_model
+from .importer import Imported, import_model
 from .saved import read_model
 
 
@@ -38,6 +39,8 @@ class SavedResult(CheckResult):
 
     locations: tuple[LayerRef | None, ...] = ()
     notes: tuple[str, ...] = ()
+    name: str | None = None
+    """The model's name in the file."""
 
 
 def check_saved(path: str) -> CheckResult:
@@ -46,19 +49,27 @@ def check_saved(path: str) -> CheckResult:
     try:
         saved = read_model(path)
     except ReadError as error:
-        result = unreadable(error)
         diag = replace(
-            result.diagnostics[0],
+            unreadable(error).diagnostics[0],
             help="a saved model is a .keras archive, a model's JSON config or an .h5 file",
         )
-        return replace(result, diagnostics=(diag,))
+        return SavedResult("", path, (diag,), None, (), locations=(None,))
     try:
         imported = import_model(saved.config, path)
     except ImportProblem as problem:
-        diag = Diagnostic(
-            problem.code, Severity.ERROR, Span.at("", 0, 0), problem.message, problem.help
-        )
-        return SavedResult("", path, (diag,), None, (), locations=(problem.layer,))
+        return from_problem(path, problem)
+    return from_import(path, imported)
+
+
+def from_problem(path: str, problem: ImportProblem) -> SavedResult:
+    """A model `.arch` cannot express: one error at the layer at fault."""
+    at = Span.at("", 0, 0)
+    diag = Diagnostic(problem.code, Severity.ERROR, at, problem.message, problem.help)
+    return SavedResult("", path, (diag,), None, (), locations=(problem.layer,))
+
+
+def from_import(path: str, imported: Imported) -> SavedResult:
+    """The check of an imported model, its diagnostics located at the saved layers."""
     result = imported.result
     refs = imported.layers
     locations = tuple(
@@ -78,6 +89,7 @@ def check_saved(path: str) -> CheckResult:
         result.inferred,
         locations=locations,
         notes=imported.notes,
+        name=imported.name,
     )
 
 
@@ -94,6 +106,27 @@ def _relocated(diag: Diagnostic, layers: dict[int, LayerRef]) -> Diagnostic:
     message = _LINE.sub(name, diag.message)
     help = _LINE.sub(name, diag.help) if diag.help else diag.help
     return replace(diag, message=message, help=help)
+
+
+def rendered(result: CheckResult, color: bool = False) -> Iterator[str]:
+    """Each diagnostic of ``result`` as text: at its layer for a saved model, as `render`
+    shows it otherwise (a file that could not be read)."""
+    if isinstance(result, SavedResult):
+        for diag, layer in zip(result.diagnostics, result.locations):
+            yield render_saved(diag, layer, result, color)
+    else:
+        for diag in result.diagnostics:
+            yield render(diag, result.source, result.path, color)
+
+
+def rows(result: CheckResult) -> Iterator[dict[str, object]]:
+    """Each diagnostic of ``result`` as a `check --format json` row."""
+    if isinstance(result, SavedResult):
+        for diag, layer in zip(result.diagnostics, result.locations):
+            yield json_row(diag, layer, result.path)
+    else:
+        for diag in result.diagnostics:
+            yield diag.to_json(result.path)
 
 
 def located(result: CheckResult) -> list[tuple[Diagnostic, LayerRef | None]]:

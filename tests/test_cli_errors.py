@@ -71,7 +71,7 @@ def test_directory_is_a_diagnostic_of_check(tmp_path):
     [(b"PK\x03\x04\x14\x00\x08\x08\xff\xfe binary", "E007"), (b"\x00\x01\x02", "E001")],
 )
 def test_binary_file_is_a_diagnostic(tmp_path, content, code):
-    spec = tmp_path / "model.keras"
+    spec = tmp_path / "model.arch"  # (a file named .keras is read as a saved model)
     spec.write_bytes(content)
     first = one_diagnostic(cli("check", spec), code, 1)
     assert first.startswith(f"{spec}:1:")

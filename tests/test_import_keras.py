@@ -381,3 +381,17 @@ def test_every_config_key_is_an_argument_or_known(keras):
 
         call = translate(config)
         assert set(call.args) <= {p.name for p in spec.required}, (spec.name, call.args)
+
+
+def test_the_readme_model_is_what_its_code_saves(fresh):
+    """examples/keras/sentiment.keras, which the README imports and checks, is the model
+    examples/keras/sentiment.py writes in plain Keras."""
+    import runpy
+
+    from bilstm_dsl.keras_config import same
+
+    fresh()
+    model = runpy.run_path(str(EXAMPLES / "keras" / "sentiment.py"))["model"]
+    saved = read_model(str(EXAMPLES / "keras" / "sentiment.keras")).config
+    # the same layers, whatever `shared_object_id` saving gave objects saved twice
+    assert same(saved["config"]["layers"], json.loads(model.to_json())["config"]["layers"])
