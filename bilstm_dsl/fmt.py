@@ -6,7 +6,8 @@ keep their spelling), and comments are kept where they were:
 
 - a chain written on one line stays on one line while it fits in 100 columns; a chain
   written over several lines (or too long for one) gets one stage per line, each after
-  ``  -> ``;
+  ``  -> ``; a graph's statements are laid out the same way, one after another, after
+  their names (``_, h, c = x -> lstm(8, state)``);
 - inside a call: ``name(a, b, key=value)``; tuples ``(3, 3)`` and ``(3,)``; a shape
   assertion is `` : (20, 64)``;
 - a comment after a stage stays on its line (two spaces before ``#``), even one written
@@ -76,10 +77,14 @@ def format_source(source: str) -> Formatted:
     if parsed.diagnostics:
         return Formatted(None, parsed.diagnostics)
     out = _Layout(text)
-    if parsed.chain is None:
+    if parsed.program is not None:
+        for statement in parsed.program.statements:
+            out.statement(statement)
+        out.comments(len(text))
+    elif parsed.chain is None:
         if lexer.significant()(text, 0).lastgroup is not None:
-            # Code the parser accepts but not as a chain: a syntax this layout does not
-            # know yet. Laying out only the comments would delete it; leave it as written.
+            # Code the parser accepted as neither a chain nor statements: laying out only
+            # the comments would delete it, so it is left as written.
             return Formatted(source, ())
         out.comments(len(text))
     else:
@@ -133,38 +138,73 @@ class _Layout:
         self.end = until - len(gaps[-1]) - len(texts[-1]) + len(texts[-1].rstrip())
         return True
 
+    def render(self, start: int, end: int, written: str) -> str:
+        """``written``, unless the source has a comment in ``[start, end)``: then that
+        stretch as it is (line ends aside), as there is no canonical place for it."""
+        source = self.source
+        if source.find("#", start, end) >= 0 and any(lexer.scan(source[start:end], ("COMMENT",))):
+            return LINE_END.sub(self.newline, source[start:end])
+        return written
+
     def chain(self, stages: tuple[ast.Stage, ...]) -> None:
-        source, lines = self.source, self.lines
-        rendered = []
+        items = []
         for stage in stages:
-            start, end = stage.span.start, stage.span.end
-            if source.find("#", start, end) >= 0 and any(
-                lexer.scan(source[start:end], ("COMMENT",))
-            ):
-                rendered.append(LINE_END.sub(self.newline, source[start:end]))
-            else:
-                text = _call(stage.call, source)
-                if stage.assertion is not None:
-                    text += " : " + _value(stage.assertion, source)
-                rendered.append(text)
-        chain_start, chain_end = stages[0].span.start, stages[-1].span.end
-        self.comments(chain_start)
-        self.blank_line_if(chain_start)
-        one_line = " -> ".join(rendered)
+            text = _call(stage.call, self.source)
+            if stage.assertion is not None:
+                text += " : " + _value(stage.assertion, self.source)
+            items.append((stage.span.start, stage.span.end, text))
+        self.flow(items, "")
+        self.comments(len(self.source))
+
+    def statement(self, statement: ast.Statement) -> None:
+        """``a, b = source -> step -> ...`` laid out as a chain is, after its names."""
+        source, flow = self.source, statement.flow
+        head = flow.source
+        if isinstance(head, ast.Call):
+            text = _call(head, source)
+        elif isinstance(head, ast.Merge):
+            text = "[" + ", ".join(source[r.span.start : r.span.end] for r in head.refs) + "]"
+        else:
+            text = source[head.span.start : head.span.end]
+        end = head.span.end
+        if flow.source_assertion is not None:
+            text += " : " + _value(flow.source_assertion, source)
+            end = flow.source_assertion.span.end
+        items = [(head.span.start, end, text)]
+        for step in flow.steps:
+            layer = step.layer
+            text = _call(layer, source) if isinstance(layer, ast.Call) else layer.name
+            if step.assertion is not None:
+                text += " : " + _value(step.assertion, source)
+            items.append((step.span.start, step.span.end, text))
+        prefix = ", ".join(t.name for t in statement.targets)
+        self.flow(items, prefix + " = " if prefix else "", statement.span.start)
+
+    def flow(
+        self, items: list[tuple[int, int, str]], prefix: str, start: int | None = None
+    ) -> None:
+        """Items joined by ``->``: on one line when the source had them on one line and
+        it fits, else one per line after ``  -> ``; comments kept where they were."""
+        source, lines = self.source, self.lines
+        rendered = [self.render(a, b, text) for a, b, text in items]
+        flow_start = items[0][0] if start is None else start
+        flow_end = items[-1][1]
+        self.comments(flow_start)
+        self.blank_line_if(flow_start)
+        one_line = prefix + " -> ".join(rendered)
         if (
             len(one_line) <= WIDTH
-            and not LINE_END.search(source, chain_start, chain_end)
+            and not LINE_END.search(source, flow_start, flow_end)
             and not any(
-                self.comment.search(source, before.span.end, after.span.start)
-                for before, after in zip(stages, stages[1:])
+                self.comment.search(source, before[1], after[0])
+                for before, after in zip(items, items[1:])
             )
         ):
             lines.append(one_line)
         else:
-            for i, (stage, text) in enumerate(zip(stages, rendered)):
-                if i and self.comments(stage.span.start, "  "):
-                    self.blank_line_if(stage.span.start)
-                lines.append(("  -> " if i else "") + text)
-                self.end = stage.span.end
-        self.end = chain_end
-        self.comments(len(source))
+            for i, ((item_start, item_end, _), text) in enumerate(zip(items, rendered)):
+                if i and self.comments(item_start, "  "):
+                    self.blank_line_if(item_start)
+                lines.append(("  -> " if i else prefix) + text)
+                self.end = item_end
+        self.end = flow_end
