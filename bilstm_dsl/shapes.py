@@ -86,6 +86,32 @@ def single(layer: LayerLike, inputs: tuple[Shape, ...]) -> Shape:
     return inputs[0]
 
 
+def feature_axis(axis: int, x: Shape, what: str, arg: str = "axis") -> int:
+    """``axis`` of ``x`` counted from 0, when it is an axis past the batch (E210)."""
+    rank = len(x)
+    if not -rank <= axis < rank or axis % rank == 0:
+        raise ShapeError(
+            "E210",
+            f"`{arg}={axis}` is not a feature axis of the {rank}-D {what} {fmt(x)}",
+            help="use `-1` (the last axis) or another non-batch axis",
+            blame=f"arg:{arg}",
+        )
+    return axis % rank
+
+
+def known_last(layer: LayerLike, x: Shape, what: str) -> int:
+    """``x``'s last dimension, which sizes ``layer``'s weights (E204 when unknown)."""
+    last = x[-1]
+    if last is None:
+        raise ShapeError(
+            "E204",
+            f"`{layer.written}` needs a known number of {what} to size its weights, but "
+            f"receives {fmt(x)}",
+            blame="input",
+        )
+    return last
+
+
 def require_rank(layer: LayerLike, x: Shape, rank: int, exact: bool, what: str) -> None:
     if len(x) == rank or (not exact and len(x) > rank):
         return
@@ -328,16 +354,10 @@ def _axes(layer: LayerLike, x: Shape) -> tuple[int, ...]:
     axis = layer.get("axis")
     axes = axis if isinstance(axis, tuple) else (axis,)
     rank = len(x)
-    out = []
+    out: list[int] = []
     for a in axes:
         assert isinstance(a, int)
-        if not -rank <= a < rank or a % rank == 0:
-            raise ShapeError(
-                "E210",
-                f"`axis={a}` is not a feature axis of the {rank}-D input {fmt(x)}",
-                help="use `-1` (the last axis) or another non-batch axis",
-                blame="arg:axis",
-            )
+        feature_axis(a, x, "input")
         if a % rank in out:
             # Keras builds it; TensorFlow's reduction then refuses duplicate axes.
             raise ShapeError(

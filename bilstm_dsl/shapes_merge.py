@@ -8,7 +8,16 @@ operation refuses) is rejected here too: a merge's shapes must hold on the real 
 
 from __future__ import annotations
 
-from .shapes import LayerLike, Output, Shape, ShapeError, fmt, require_rank
+from .shapes import (
+    LayerLike,
+    Output,
+    Shape,
+    ShapeError,
+    feature_axis,
+    fmt,
+    known_last,
+    require_rank,
+)
 
 
 def _several(layer: LayerLike, inputs: tuple[Shape, ...], least: int, most: int | None) -> None:
@@ -82,15 +91,7 @@ def concatenate(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
     batch = _batch(layer, inputs)
     first = inputs[0]
     rank = len(first)
-    axis = int(layer.get("axis"))  # type: ignore[arg-type]
-    if not -rank <= axis < rank or axis % rank == 0:
-        raise ShapeError(
-            "E210",
-            f"`axis={axis}` is not a feature axis of the {rank}-D inputs {fmt(first)}",
-            help="use `-1` (the last axis) or another non-batch axis",
-            blame="arg:axis",
-        )
-    joined = axis % rank
+    joined = feature_axis(int(layer.get("axis")), first, "inputs")  # type: ignore[arg-type]
     total: int | None = 0
     for index, x in enumerate(inputs):
         if len(x) != rank:
@@ -222,13 +223,7 @@ def multi_head_attention(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
     ``(batch, heads, Tq, Tv)``."""
     query, value, key = _attention_inputs(layer, inputs)
     for shape in (query, value, key):
-        if shape[-1] is None:
-            raise ShapeError(
-                "E204",
-                f"`{layer.written}` sizes its projections by the features, but receives "
-                f"{fmt(shape)}",
-                blame="input",
-            )
+        known_last(layer, shape, "features")
     heads, key_dim = int(layer.get("num_heads")), int(layer.get("key_dim"))  # type: ignore[arg-type]
     value_dim = int(layer.get("value_dim") or key_dim)  # type: ignore[arg-type]
     out_dim = int(layer.get("output_shape") or query[-1])  # type: ignore[arg-type]
