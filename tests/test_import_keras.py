@@ -29,12 +29,20 @@ except ModuleNotFoundError:  # pragma: no cover - depends on how pytest was star
 
 pytestmark = pytest.mark.keras
 
-VALID_CASES = [case for case in CASES if check(case.arch).ok]
-VALID_EXAMPLES = sorted(
-    path
-    for path in EXAMPLES.rglob("*.arch")
-    if "broken" not in path.parts and check(path.read_text(encoding="utf-8")).ok
-)
+
+def _valid(text: str):  # noqa: ANN202
+    result = check(text)
+    return result if result.ok else None
+
+
+VALID_CASES = [case for case in CASES if _valid(case.arch)]
+_CHECKED = {
+    path: _valid(path.read_text(encoding="utf-8"))
+    for path in sorted(EXAMPLES.rglob("*.arch"))
+    if "broken" not in path.parts
+}
+VALID_EXAMPLES = [path for path, result in _CHECKED.items() if result and result.graph is None]
+GRAPH_EXAMPLES = [path for path, result in _CHECKED.items() if result and result.graph]
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +98,17 @@ def test_example_round_trip_through_keras_files(compile_arch, path, tmp_path):
     assert again.get_config() == model.get_config(), imported.text
     again.save(tmp_path / "again.keras")
     assert import_model(read_model(str(tmp_path / "again.keras")).config).text == imported.text
+
+
+@pytest.mark.parametrize("path", GRAPH_EXAMPLES, ids=lambda p: str(p.relative_to(EXAMPLES)))
+def test_graph_examples_are_one_problem_at_a_layer(compile_arch, path):
+    """Import writes chains: a compiled graph is I103 at a layer of the model."""
+    model = compile_arch(path.read_text(encoding="utf-8"), path.stem)
+    with pytest.raises(ImportProblem) as info:
+        import_model(json.loads(model.to_json()))
+    assert info.value.code == "I103"
+    assert info.value.layer is not None
+    assert info.value.layer.name in [layer.name for layer in model.layers]
 
 
 def test_short_forms_come_back(compile_arch):
