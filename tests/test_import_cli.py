@@ -228,3 +228,26 @@ def test_check_of_a_broken_model_file_is_e013_exit_2(run, tmp_path):
     code, out, err = run("check", str(path))
     assert code == 2 and err == ""
     assert out.startswith(f"{path}: error[E013]: cannot read the file: not a readable .keras")
+
+
+def test_saved_models_are_read_without_keras_tensorflow_numpy_or_h5py():
+    """`import` and `check` of a .keras file import only lark and the standard library."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    model = str(ROOT / "bench" / "data" / "twenty_layers.keras")
+    script = (
+        "import sys\n"
+        "from bilstm_dsl.cli import main\n"
+        f"assert main(['import', {model!r}]) == 0\n"
+        f"assert main(['check', '--format', 'sarif', {model!r}]) == 0\n"
+        f"assert main(['summary', {model!r}, '--batch-size', '2']) == 0\n"
+        "heavy = ('tensorflow', 'keras', 'numpy', 'h5py')\n"
+        "print('HEAVY:', sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert proc.stdout.strip().splitlines()[-1] == "HEAVY: []"
