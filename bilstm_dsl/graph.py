@@ -22,6 +22,7 @@ from . import values as v
 from .bind import bind_input, name_layers, resolve
 from .diagnostics import Span
 from .infer import apply, check_assertion, start_flow
+from .layers import KNOWN_NAMES
 from .model import WARNING, Context, Flow, Graph, Layer, StageInfo, TensorRef
 from .shapes import STATES, fmt
 
@@ -219,14 +220,15 @@ class _Binder:
             ctx.report("E126", ref.span, message, help=help)
             return None
         close = v.suggest(ref.name, self.names)
-        ctx.report(
-            "E124",
-            ref.span,
-            f"unknown name `{ref.name}`",
-            help=f"did you mean `{close}`?"
-            if close
-            else f"name a tensor on an earlier line: `{ref.name} = input(20, 1)`",
-        )
+        if close:
+            help = f"did you mean `{close}`?"
+        elif kind == "tensor":
+            help = f"name a tensor on an earlier line: `{ref.name} = input(20, 1)`"
+        elif ref.name.lower() in KNOWN_NAMES:
+            help = f"`{ref.name}` is a layer: call it, `{ref.name}(...)`"
+        else:
+            help = f"name a layer on an earlier line to share it: `{ref.name} = dense(8)`"
+        ctx.report("E124", ref.span, f"unknown name `{ref.name}`", help=help)
         return None
 
     def depends(self, where: int, name: str, order: int) -> bool:
@@ -313,8 +315,9 @@ class _Evaluator:
         self.inbound: dict[int, tuple[TensorRef, ...]] = {}
         self.initial: dict[int, tuple[TensorRef, ...]] = {}
         self.dangling: list[_Tensor] = []
-        self.applied: set[int] = set()
-        """Defined layers applied at least once (their weights are counted)."""
+        self.applied: dict[int, tuple[int, StageInfo, tuple]] = {}
+        """Defined layers applied at least once (their weights are counted): the first
+        use's stage, what it inferred and the shapes it was called on."""
 
     def run(self) -> tuple[tuple[StageInfo, ...], Graph]:
         model = None
@@ -446,13 +449,40 @@ class _Evaluator:
         self.consumed.update(refs)
         self.inbound[index] = refs
         definition = ctx.shared.get(index)
+        called_on = tuple(t.flow.shapes[0] for t in tensors)
         if definition is not None and definition in self.applied:
+            if not self.weights_fit(index, definition, info, called_on):
+                return None
             # A shared layer's weights are counted once, at its first use.
             info = StageInfo(index, info.name, layer, info.shapes, 0, 0, info.span)
         elif definition is not None:
-            self.applied.add(definition)
+            self.applied[definition] = (index, info, called_on)
         self.infos[index] = info
         return _split(after, index)
+
+    def weights_fit(self, index: int, definition: int, info: StageInfo, called_on: tuple) -> bool:
+        """E215: a shared layer builds its weights at its first call; a later call on
+        tensors that would need other weights fails in Keras (at the call where the layer
+        checks its ``input_spec``, like ``Dense``; when run, like ``LSTM``). The weights'
+        size depends on the input only through the axes that shape them, so a different
+        count means weights that do not fit."""
+        first, built, shapes = self.applied[definition]
+        if (info.trainable, info.non_trainable) == (built.trainable, built.non_trainable):
+            return True
+        ctx = self.ctx
+        name = next((n for n, e in self.names.items() if e.stage == definition), None)
+        what = f"`{name}`" if name else f"`{ctx.layers[definition].written}`"  # type: ignore[union-attr]
+        self.ctx.report(
+            "E215",
+            ctx.stages[index].call.span,
+            f"{what} built its weights for {_shapes(shapes)} at its first call (line "
+            f"{ctx.line_of(first)}), and they do not fit {_shapes(called_on)} here "
+            f"({info.params:,} weights instead of {built.params:,})",
+            help="call a shared layer on tensors of the same feature size, or give this "
+            "branch a layer of its own",
+            stage=index,
+        )
+        return False
 
     def initial_states(self, index: int, layer: Layer) -> list[_Tensor] | None:
         refs = layer.args.get("initial_state")
@@ -557,12 +587,15 @@ class _Evaluator:
                     f"`model(...)` needs `{key}=`",
                     help="write `model(inputs=[a, b], outputs=[c, d])`",
                 )
+        complete = "inputs" in given
         for ref in _refs_of(given["inputs"].value) if "inputs" in given else ():
             found = self.tensor(ref, single=True)
             if found is None:
+                complete = False
                 continue
             stage = found[0].stage
             if stage not in ctx.inputs:
+                complete = False
                 ctx.report(
                     "E129",
                     ref.span,
@@ -576,11 +609,36 @@ class _Evaluator:
             found = self.tensor(ref, single=False)
             if found is not None:
                 outputs += [(t.stage, t.port) for t in found]
+        if complete:
+            self.unlisted(given["inputs"], inputs, outputs)
         return inputs, outputs
 
-    def unused(self, inputs: list[int], outputs: list[TensorRef]) -> None:
-        """W505: inputs the outputs do not depend on, and tensors named but never used."""
+    def unlisted(self, arg: ast.Argument, inputs: list[int], outputs: list[TensorRef]) -> None:
+        """E129: an ``input(...)`` the outputs are computed from, missing from ``inputs=``
+        (Keras: "Output ... is not connected to `inputs`", ``ops/function.py``)."""
         ctx = self.ctx
+        for stage in sorted(self.needed(outputs) & ctx.inputs - set(inputs)):
+            name = self.name_of(stage)
+            line = ctx.line_of(stage)
+            ctx.report(
+                "E129",
+                arg.span,
+                f"the outputs are computed from {f'`{name}`' if name else 'the input'} on line "
+                f"{line}, which `inputs=` does not list",
+                help=f"list it: `inputs=[..., {name}]`"
+                if name
+                else f"name the `input(...)` on line {line} and list it in `inputs=`",
+            )
+
+    def name_of(self, stage: int) -> str | None:
+        """The name that holds the one tensor ``stage`` makes, if any."""
+        for name, tensors in self.values.items():
+            if tensors and len(tensors) == 1 and tensors[0].stage == stage:
+                return name
+        return None
+
+    def needed(self, outputs: list[TensorRef]) -> set[int]:
+        """The stages ``outputs`` are computed from, their own included."""
         needed: set[int] = set()
         todo = [stage for stage, _ in outputs]
         while todo:
@@ -590,6 +648,15 @@ class _Evaluator:
             needed.add(stage)
             for source, _ in self.inbound.get(stage, ()) + self.initial.get(stage, ()):
                 todo.append(source)
+        return needed
+
+    def unused(self, inputs: list[int], outputs: list[TensorRef]) -> None:
+        """W505: inputs the outputs do not depend on, and tensors named but never used.
+        Not after an error: a line that failed leaves what it would have used unused."""
+        ctx = self.ctx
+        if any(d.is_error for d in ctx.diags):
+            return
+        needed = self.needed(outputs)
         for stage in sorted(ctx.inputs):
             layer = ctx.layers[stage]
             if layer is not None and stage not in needed and outputs:
@@ -616,6 +683,10 @@ class _Evaluator:
                     help="use it, list it in `model(outputs=...)`, or remove it",
                     severity=WARNING,
                 )
+
+
+def _shapes(shapes: tuple) -> str:
+    return fmt(shapes[0]) if len(shapes) == 1 else "[" + ", ".join(map(fmt, shapes)) + "]"
 
 
 def _several(tensors: list[_Tensor]) -> _Tensor:
