@@ -30,6 +30,7 @@ from . import arch_text
 from .arch_text import ImportProblem, LayerRef
 from .checker import CheckResult, check
 from .keras2 import modernize
+from .keras_config import Unexpressible
 
 __all__ = ["CODES", "ImportProblem", "Imported", "LayerRef", "import_model"]
 
@@ -39,6 +40,7 @@ CODES = {
     "I103": "a graph construct a chain cannot express (several inputs or outputs, a merge, "
     "a branch, a shared layer, a nested model)",
     "I104": "a model saved without an input shape",
+    "I105": "a config Keras would not have written (a damaged or hand-edited file)",
 }
 """The problems `import` (and `check MODEL.keras`) can report; stable, never reused. They
 concern the saved model rather than a spec, so they live here rather than in the
@@ -74,14 +76,17 @@ def import_model(model: dict[str, object], path: str = "<model>") -> Imported:
     """The `.arch` form of ``model`` (``{"class_name": ..., "config": {...}}``, as a
     `.keras` archive's config.json holds it). Raises `ImportProblem` for a model `.arch`
     cannot express; ``path`` names the model in the check's result."""
-    model, notes = modernize(model)
-    entries, outputs = chain(model)
-    stages = [arch_text.translate_input(entries[0])]
-    stages += [arch_text.translate(entry) for entry in entries[1:]]
+    try:
+        model, notes = modernize(model)
+        entries, outputs = chain(model)
+        stages = [arch_text.translate_input(entries[0])]
+        stages += [arch_text.translate(entry) for entry in entries[1:]]
+    except RecursionError:  # layers wrapped in layers, hundreds deep: not from Keras
+        raise _malformed("the config nests layers inside layers too deeply to read") from None
     arch_text.settle_names(stages[1:])
     lines = [f"# note: {note}" for note in notes]
-    lines.append(arch_text.write(stages[0]))
-    lines += ["  -> " + arch_text.write(stage) for stage in stages[1:]]
+    lines.append(_write(stages[0]))
+    lines += ["  -> " + _write(stage) for stage in stages[1:]]
     text = "\n".join(lines) + "\n"
     refs = tuple(stage.ref for stage in stages)
     result = check(text, path)
@@ -89,6 +94,22 @@ def import_model(model: dict[str, object], path: str = "<model>") -> Imported:
     config = model.get("config")
     name = config.get("name") if isinstance(config, dict) else None
     return Imported(text, tuple(notes), refs, result, name if isinstance(name, str) else None)
+
+
+def _write(call: arch_text.Call) -> str:
+    try:
+        return arch_text.write(call)
+    except Unexpressible as error:
+        raise ImportProblem("I102", f"{error}, which .arch cannot write", call.ref) from None
+
+
+def _malformed(what: str, layer: LayerRef | None = None) -> ImportProblem:
+    return ImportProblem(
+        "I105",
+        what,
+        layer,
+        help="the file is damaged or was edited by hand: save the model again from Keras",
+    )
 
 
 # -- the chain
@@ -176,6 +197,8 @@ def _functional(config: dict[str, object], layers: list[dict[str, object]]):  # 
             )
         feeds.setdefault(producers[0], []).append(_name(layer))
         taken[_name(layer)] = [t[2] for t in nodes[0]]
+    if inputs[0][0] not in by_name:
+        raise _malformed(f"the model's input {inputs[0][0]!r} is not among its layers")
     entries = [by_name[inputs[0][0]]]
     seen = {inputs[0][0]}
     last = inputs[0][0]
@@ -261,10 +284,13 @@ def _nodes(layer: dict[str, object], masks: set[str]) -> list[list[Tensor]]:
         tensors: list[Tensor] = []
         if isinstance(node, dict):  # Keras 3: {"args": [...], "kwargs": {...}}
             args = node.get("args") or []
+            kwargs = node.get("kwargs") or {}
+            if not isinstance(args, list) or not isinstance(kwargs, dict):
+                raise _malformed("a call of the layer is not one Keras writes", LayerRef.of(layer))
             if len(args) != 1:
                 _extra_input(layer, f"{len(args)} positional inputs")
             _collect(args, tensors)
-            for key, value in (node.get("kwargs") or {}).items():
+            for key, value in kwargs.items():
                 if key == "mask" and value is not None:
                     given: list[Tensor] = []
                     _collect(value, given)
@@ -286,7 +312,8 @@ def _nodes(layer: dict[str, object], masks: set[str]) -> list[list[Tensor]]:
 
 def _collect(value: object, into: list[Tensor]) -> None:
     if isinstance(value, dict):
-        history = (value.get("config") or {}).get("keras_history")
+        config = value.get("config")
+        history = config.get("keras_history") if isinstance(config, dict) else None
         if value.get("class_name") == "__keras_tensor__" and _is_tensor(history):
             into.append((history[0], history[1], history[2]))
     elif isinstance(value, list | tuple):

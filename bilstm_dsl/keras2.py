@@ -76,6 +76,8 @@ def _layer(layer: dict[str, object], notes: list[str]) -> None:
     if not isinstance(config, dict):
         return
     cls = layer.get("class_name")
+    if not isinstance(cls, str):
+        return  # the importer says what is wrong with it
     where = _where(layer)
     if cls == "InputLayer":
         if "batch_input_shape" in config and "batch_shape" not in config:
@@ -120,8 +122,13 @@ def _initializer(value: object, where: str, key: str, notes: list[str]) -> objec
         return value
     if set(config) - {"scale", "mode", "distribution", "seed"}:
         return value  # Keras 3's own VarianceScaling, with its axes: keep it as it is
-    key3 = (float(config.get("scale", 1.0)), config.get("mode"), config.get("distribution"))
-    preset = _PRESETS.get(key3)  # type: ignore[arg-type]
+    scale, mode, distribution = (config.get(k) for k in ("scale", "mode", "distribution"))
+    if not isinstance(scale, int | float) or not isinstance(mode, str):
+        return value
+    if not isinstance(distribution, str):
+        return value
+    key3 = (float(scale), mode, distribution)
+    preset = _PRESETS.get(key3)
     if preset is None:
         return value
     name = _snake(preset)

@@ -298,3 +298,70 @@ def test_unreadable_model_is_e013(tmp_path):
     result = check_saved(str(tmp_path / "missing.keras"))
     assert [d.code for d in result.diagnostics] == ["E013"]
     assert "saved model" in result.diagnostics[0].help
+
+
+# -- hostile configs: a problem or a spec, never an exception
+
+
+def _mutations(seed: int, count: int):
+    """``count`` copies of the fixtures with one to three values replaced or removed."""
+    import random
+
+    rng = random.Random(seed)
+    values = [None, True, 0, -1, 2**70, 1.5, float("nan"), "", "relu", [], [None], [1, 2], {},
+              {"class_name": "X"}, [[["a", 0, 0, {}]]], "a\nb", 'a"b']  # fmt: skip
+
+    def paths(value, prefix=()):
+        yield prefix
+        if isinstance(value, dict | list):
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                yield from paths(item, (*prefix, key))
+
+    fixtures = [KERAS_22_CUDNN, TF_KERAS_FUNCTIONAL, TF_KERAS_SEQUENTIAL]
+    for _ in range(count):
+        model = copy.deepcopy(rng.choice(fixtures))
+        where = list(paths(model))[1:]
+        for _ in range(rng.randint(1, 3)):
+            path = rng.choice(where)
+            holder = model
+            try:
+                for key in path[:-1]:
+                    holder = holder[key]
+                if isinstance(holder, dict) and rng.random() < 0.2:
+                    holder.pop(path[-1], None)
+                else:
+                    holder[path[-1]] = copy.deepcopy(rng.choice(values))
+            except (KeyError, IndexError, TypeError):
+                pass  # an earlier change moved this path away
+        yield model
+
+
+def test_damaged_configs_are_problems_never_exceptions():
+    outcomes = {"spec": 0, "problem": 0}
+    for model in _mutations(seed=14, count=3000):
+        try:
+            import_model(model)
+        except ImportProblem as problem:
+            assert problem.code in CODES and problem.message
+            outcomes["problem"] += 1
+        else:
+            outcomes["spec"] += 1
+    assert min(outcomes.values()) > 300, outcomes  # both kinds of outcome were exercised
+
+
+def test_layers_nested_hundreds_deep_are_i105():
+    inner = {"class_name": "Dense", "config": {"name": "d", "units": 1}}
+    for depth in range(1000):
+        inner = {"class_name": "TimeDistributed", "config": {"name": f"t{depth}", "layer": inner}}
+    model = copy.deepcopy(TF_KERAS_SEQUENTIAL)
+    model["config"]["layers"][1:] = [inner]
+    assert _problem(model).code == "I105"
+
+
+def test_a_name_with_a_line_break_is_i102():
+    model = copy.deepcopy(TF_KERAS_SEQUENTIAL)
+    model["config"]["layers"][3]["config"]["name"] = "dense\nhead"
+    problem = _problem(model)
+    assert (problem.code, problem.layer.name) == ("I102", "dense\nhead")
+    assert "line break" in problem.message
