@@ -17,8 +17,8 @@ from conftest import EXAMPLES, ROOT
 from bilstm_dsl import CATALOGUE, Diagnostic, Severity, Span, __version__, check, check_bytes, files
 from bilstm_dsl.cli import build_parser, main
 from bilstm_dsl.files import READ_ERROR
-from bilstm_dsl.importer import CODES as IMPORT_CODES
 from bilstm_dsl.formats import escape_data, escape_property, github, rule_name, sarif, sarif_text
+from bilstm_dsl.importer import CODES as IMPORT_CODES
 
 jsonschema = pytest.importorskip("jsonschema")
 
