@@ -17,10 +17,12 @@ Every failure is a `ReadError` (exit 2): what the file is and why it cannot be r
 from __future__ import annotations
 
 import json
-import zipfile
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .files import ReadError
+
+if TYPE_CHECKING:
+    import zipfile
 
 MODEL_SUFFIXES = (".keras", ".h5", ".hdf5", ".json")
 """File names `bilstm-dsl check` reads as saved models rather than `.arch` specs."""
@@ -32,17 +34,22 @@ MAX_CONFIG_BYTES = 64 * 1024 * 1024
 _ZIP, _HDF5 = b"PK\x03\x04", b"\x89HDF\r\n\x1a\n"
 
 
-@dataclass(frozen=True)
 class SavedModel:
-    """A saved model's config as read from ``path``."""
+    """A saved model's config as read from ``path``. (A plain class: `check` imports this
+    module for every path it is given, and a dataclass costs a millisecond to make.)"""
 
-    path: str
-    format: str
-    """``keras``, ``json`` or ``h5``."""
-    config: dict[str, object]
-    """The model's serialized form: ``{"class_name": ..., "config": {...}}``."""
-    keras_version: str | None = None
-    """The Keras version that saved it, when the file says."""
+    __slots__ = ("path", "format", "config", "keras_version")
+
+    def __init__(
+        self, path: str, format: str, config: dict[str, object], keras_version: str | None = None
+    ) -> None:
+        self.path = path
+        self.format = format
+        """``keras``, ``json`` or ``h5``."""
+        self.config = config
+        """The model's serialized form: ``{"class_name": ..., "config": {...}}``."""
+        self.keras_version = keras_version
+        """The Keras version that saved it, when the file says."""
 
 
 def is_model_path(path: str) -> bool:
@@ -67,6 +74,8 @@ def read_model(path: str) -> SavedModel:
 
 
 def _read_keras(path: str) -> SavedModel:
+    import zipfile  # only for an archive: `check` imports this module for every path
+
     try:
         with zipfile.ZipFile(path) as archive:
             try:
