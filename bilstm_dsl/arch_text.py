@@ -7,7 +7,8 @@ chose. `settle_names` keeps a layer's name only where Keras would name the rebui
 otherwise. `write` prints a call in the shortest form that means the same:
 
 - the required arguments positionally, plus one optional argument when it is an
-  activation or the layer's first argument (``dense(1, sigmoid)``, ``maxpool1d(3)``);
+  activation or a size that is the layer's first argument (``dense(1, sigmoid)``,
+  ``maxpool1d(3)``);
 - true booleans as bare flags, using the registry's short flags (``seq``, ``state``);
 - ``bilstm(32, sum)`` for a Bidirectional LSTM/GRU/SimpleRNN whose backward copy Keras
   makes itself, ``td(...)`` for TimeDistributed, and the shortest of a layer's aliases
@@ -381,9 +382,8 @@ def _arguments(spec: LayerSpec, args: dict[str, object]) -> tuple[list[str], lis
         param = spec.by_name[key]
         if key not in args or param.type is v.BOOL:
             break
-        if key in spec.defaults and (
-            any(k in spec.defaults for k in used) or (param.type is not v.ACTIVATION and index)
-        ):
+        optional_ok = param.type is v.ACTIVATION or (index == 0 and param.type is v.SIZE1)
+        if key in spec.defaults and (any(k in spec.defaults for k in used) or not optional_ok):
             break
         positional.append(_literal(args[key], param.type))
         used.add(key)
