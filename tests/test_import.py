@@ -365,3 +365,100 @@ def test_a_name_with_a_line_break_is_i102():
     problem = _problem(model)
     assert (problem.code, problem.layer.name) == ("I102", "dense\nhead")
     assert "line break" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("saved", "written"),
+    [
+        ({"class_name": "Dense", "config": {"units": 4, "activation": "linear"}}, "dense(4)"),
+        ({"class_name": "Dense", "config": {"units": 1, "activation": "tanh"}}, "dense(1, tanh)"),
+        (
+            {"class_name": "MaxPooling1D", "config": {"pool_size": [3], "strides": [3]}},
+            "maxpool1d(3)",
+        ),
+        (
+            {"class_name": "MaxPooling1D", "config": {"pool_size": [2], "strides": [1]}},
+            "maxpool1d(strides=1)",
+        ),
+        (
+            {"class_name": "LayerNormalization", "config": {"axis": [1]}},
+            "layernormalization(axis=1)",
+        ),
+        (
+            {"class_name": "LSTM", "config": {"units": 4, "go_backwards": True}},
+            "lstm(4, backwards)",
+        ),
+        (
+            {"class_name": "LSTM", "config": {"units": 4, "use_bias": False}},
+            "lstm(4, use_bias=false)",
+        ),
+        (
+            {"class_name": "Dropout", "config": {"rate": 0.5, "noise_shape": [None, 1, 4]}},
+            "dropout(0.5, noise_shape=(none, 1, 4))",
+        ),
+        (
+            {
+                "class_name": "Conv1D",
+                "config": {"filters": 8, "kernel_size": [3], "data_format": "channels_last"},
+            },
+            "conv1d(8, 3)",
+        ),
+        (
+            {
+                "class_name": "Embedding",
+                "config": {
+                    "input_dim": 9,
+                    "output_dim": 2,
+                    "embeddings_initializer": {
+                        "class_name": "RandomUniform",
+                        "config": {"seed": None},
+                    },
+                },
+            },
+            "embedding(9, 2)",
+        ),
+        (
+            {
+                "class_name": "Embedding",
+                "config": {
+                    "input_dim": 9,
+                    "output_dim": 2,
+                    "embeddings_initializer": {"class_name": "HeNormal", "config": {"seed": None}},
+                },
+            },
+            "embedding(9, 2, embeddings_initializer=he_normal)",
+        ),
+        (
+            {
+                "class_name": "Bidirectional",
+                "config": {
+                    "merge_mode": None,
+                    "layer": {"class_name": "GRU", "config": {"name": "forward_gru", "units": 4}},
+                },
+            },
+            "bigru(4, none)",
+        ),
+        (
+            {
+                "class_name": "TimeDistributed",
+                "config": {
+                    "layer": {"class_name": "Dense", "config": {"name": "dense", "units": 1}}
+                },
+            },
+            "td(dense(1))",
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_shortest_form_that_means_the_same(saved, written):
+    """Defaults are dropped (including what Keras saves for a missing argument), flags and
+    aliases are the short ones, and only sizes and activations go positionally."""
+    from bilstm_dsl.arch_text import settle_names, translate, write
+    from bilstm_dsl.layers import LAYERS
+
+    saved = copy.deepcopy(saved)
+    snake = {spec.keras_class: spec.snake_name for spec in LAYERS.values()}
+    saved["config"].setdefault("name", snake[saved["class_name"]])
+    call = translate(saved)
+    settle_names([call])
+    assert write(call) == written
