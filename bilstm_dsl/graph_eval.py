@@ -6,23 +6,12 @@ from __future__ import annotations
 
 from . import ast
 from .graph_bind import Defined, StatementPlan
-from .graph_model import ModelPart
+from .graph_model import CallChecks, ModelPart, Tensor
 from .infer import apply, check_assertion, start_flow
 from .model import Context, Flow, Graph, Layer, StageInfo, TensorRef
-from .shapes import STATES, fmt, fmt_shapes
 
 
-class Tensor:
-    """One tensor of the graph: which stage made it (its output ``port``), and the flow
-    that carries its shape, dtype, mask and provenance."""
-
-    __slots__ = ("stage", "port", "flow")
-
-    def __init__(self, stage: int, port: int, flow: Flow) -> None:
-        self.stage, self.port, self.flow = stage, port, flow
-
-
-class Evaluator(ModelPart):
+class Evaluator(ModelPart, CallChecks):
     def __init__(self, ctx: Context, names: dict[str, Defined], plans: list[StatementPlan]) -> None:
         self.ctx = ctx
         self.names = names
@@ -180,31 +169,6 @@ class Evaluator(ModelPart):
         self.infos[index] = info
         return _split(after, index)
 
-    def weights_fit(self, index: int, definition: int, info: StageInfo, called_on: tuple) -> bool:
-        """E215: a shared layer builds its weights at its first call; a later call on
-        tensors that would need other weights fails in Keras (at the call where the layer
-        checks its ``input_spec``, like ``Dense``; when run, like ``LSTM``). The weights'
-        size depends on the input only through the axes that shape them, so a different
-        count means weights that do not fit."""
-        first, built, shapes = self.applied[definition]
-        if (info.trainable, info.non_trainable) == (built.trainable, built.non_trainable):
-            return True
-        ctx = self.ctx
-        name = next((n for n, e in self.names.items() if e.stage == definition), None)
-        what = f"`{name}`" if name else f"`{ctx.layers[definition].written}`"  # type: ignore[union-attr]
-        self.ctx.report(
-            "E215",
-            ctx.stages[index].call.span,
-            f"{what} built its weights for {fmt_shapes(shapes, listed=True)} at its first "
-            f"call (line {ctx.line_of(first)}), and they do not fit "
-            f"{fmt_shapes(called_on, listed=True)} here "
-            f"({info.params:,} weights instead of {built.params:,})",
-            help="call a shared layer on tensors of the same feature size, or give this "
-            "branch a layer of its own",
-            stage=index,
-        )
-        return False
-
     def initial_states(self, index: int, layer: Layer) -> list[Tensor] | None:
         refs = layer.args.get("initial_state")
         if not refs:
@@ -218,36 +182,6 @@ class Evaluator(ModelPart):
         self.initial[index] = tuple((t.stage, t.port) for t in states)
         self.consumed.update(self.initial[index])
         return states
-
-    def check_states(self, index: int, layer: Layer, states: list[Tensor], info: StageInfo) -> None:
-        """``initial_state``: as many tensors as the layer keeps states, each (batch,
-        units) (``RNN.call``; `bidirectional` takes the forward's then the backward's)."""
-        ctx = self.ctx
-        expected = _state_shapes(layer)
-        span = layer.span_of("initial_state") or ctx.stages[index].call.span
-        got = [t.flow.shapes[0] for t in states]
-        if len(got) != len(expected):
-            ctx.report(
-                "E213",
-                span,
-                f"`{layer.written}` keeps {len(expected)} state tensor"
-                f"{'s' if len(expected) > 1 else ''}, but `initial_state` gives {len(got)}",
-                help="an LSTM starts from `[h, c]`, a GRU or SimpleRNN from `[h]`; "
-                "`bidirectional` takes the forward states, then the backward ones",
-                stage=index,
-            )
-            return
-        for number, (shape, want) in enumerate(zip(got, expected), 1):
-            if len(shape) != 2 or (shape[1] is not None and shape[1] != want):
-                ctx.report(
-                    "E213",
-                    span,
-                    f"state {number} of `{layer.written}` is (batch, {want}), but "
-                    f"`initial_state` gives {fmt(shape)}",
-                    help=f"give states of {want} units, as the layer's `units`",
-                    stage=index,
-                )
-                return
 
     def bind(self, statement: ast.Statement, tensors: list[Tensor] | None) -> None:
         targets = statement.targets
@@ -324,14 +258,3 @@ def _split(flow: Flow, index: int) -> list[Tensor]:
         for port, shape in enumerate(flow.shapes[1:], 1)
     ]
     return [Tensor(index, 0, first)] + rest
-
-
-def _state_shapes(layer: Layer) -> list[int]:
-    """The units of each state ``layer`` keeps, in `initial_state` order."""
-    if layer.keras_class == "Bidirectional":
-        forward = layer.inner
-        backward = layer.backward or forward
-        assert forward is not None and backward is not None
-        return _state_shapes(forward) + _state_shapes(backward)
-    units = int(layer.get("units"))  # type: ignore[arg-type]
-    return [units] * STATES[layer.keras_class]

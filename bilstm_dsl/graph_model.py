@@ -1,12 +1,24 @@
-"""Graphs, the model as a whole: its inputs and outputs (``model(...)``, or the defaults),
-and what nothing uses (W505). A part of `graph_eval.Evaluator`, kept apart so each class
-reads on its own."""
+"""Graphs, the checks beyond a stage's shapes: the model as a whole (its inputs and
+outputs, ``model(...)``, what nothing uses: W505), and what calls must agree with (a
+shared layer's weights: E215; initial states: E213). Parts of `graph_eval.Evaluator`, kept
+apart so each class reads on its own."""
 
 from __future__ import annotations
 
 from . import ast
 from .graph_bind import MODEL_ARGS, StatementPlan, refs_of
-from .model import WARNING, TensorRef
+from .model import WARNING, Flow, Layer, StageInfo, TensorRef
+from .shapes import STATES, fmt, fmt_shapes
+
+
+class Tensor:
+    """One tensor of the graph: which stage made it (its output ``port``), and the flow
+    that carries its shape, dtype, mask and provenance."""
+
+    __slots__ = ("stage", "port", "flow")
+
+    def __init__(self, stage: int, port: int, flow: Flow) -> None:
+        self.stage, self.port, self.flow = stage, port, flow
 
 
 class ModelPart:
@@ -134,3 +146,75 @@ class ModelPart:
                     help="use it, list it in `model(outputs=...)`, or remove it",
                     severity=WARNING,
                 )
+
+
+class CallChecks:
+    """What a graph's calls must agree with beyond shapes: a shared layer's weights
+    (E215) and a recurrent layer's initial states (E213). A part of
+    `graph_eval.Evaluator`."""
+
+    def weights_fit(self, index: int, definition: int, info: StageInfo, called_on: tuple) -> bool:
+        """E215: a shared layer builds its weights at its first call; a later call on
+        tensors that would need other weights fails in Keras (at the call where the layer
+        checks its ``input_spec``, like ``Dense``; when run, like ``LSTM``). The weights'
+        size depends on the input only through the axes that shape them, so a different
+        count means weights that do not fit."""
+        first, built, shapes = self.applied[definition]
+        if (info.trainable, info.non_trainable) == (built.trainable, built.non_trainable):
+            return True
+        ctx = self.ctx
+        name = next((n for n, e in self.names.items() if e.stage == definition), None)
+        what = f"`{name}`" if name else f"`{ctx.layers[definition].written}`"  # type: ignore[union-attr]
+        self.ctx.report(
+            "E215",
+            ctx.stages[index].call.span,
+            f"{what} built its weights for {fmt_shapes(shapes, listed=True)} at its first "
+            f"call (line {ctx.line_of(first)}), and they do not fit "
+            f"{fmt_shapes(called_on, listed=True)} here "
+            f"({info.params:,} weights instead of {built.params:,})",
+            help="call a shared layer on tensors of the same feature size, or give this "
+            "branch a layer of its own",
+            stage=index,
+        )
+        return False
+
+    def check_states(self, index: int, layer: Layer, states: list[Tensor], info: StageInfo) -> None:
+        """``initial_state``: as many tensors as the layer keeps states, each (batch,
+        units) (``RNN.call``; `bidirectional` takes the forward's then the backward's)."""
+        ctx = self.ctx
+        expected = _state_shapes(layer)
+        span = layer.span_of("initial_state") or ctx.stages[index].call.span
+        got = [t.flow.shapes[0] for t in states]
+        if len(got) != len(expected):
+            ctx.report(
+                "E213",
+                span,
+                f"`{layer.written}` keeps {len(expected)} state tensor"
+                f"{'s' if len(expected) > 1 else ''}, but `initial_state` gives {len(got)}",
+                help="an LSTM starts from `[h, c]`, a GRU or SimpleRNN from `[h]`; "
+                "`bidirectional` takes the forward states, then the backward ones",
+                stage=index,
+            )
+            return
+        for number, (shape, want) in enumerate(zip(got, expected), 1):
+            if len(shape) != 2 or (shape[1] is not None and shape[1] != want):
+                ctx.report(
+                    "E213",
+                    span,
+                    f"state {number} of `{layer.written}` is (batch, {want}), but "
+                    f"`initial_state` gives {fmt(shape)}",
+                    help=f"give states of {want} units, as the layer's `units`",
+                    stage=index,
+                )
+                return
+
+
+def _state_shapes(layer: Layer) -> list[int]:
+    """The units of each state ``layer`` keeps, in `initial_state` order."""
+    if layer.keras_class == "Bidirectional":
+        forward = layer.inner
+        backward = layer.backward or forward
+        assert forward is not None and backward is not None
+        return _state_shapes(forward) + _state_shapes(backward)
+    units = int(layer.get("units"))  # type: ignore[arg-type]
+    return [units] * STATES[layer.keras_class]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from .. import ast
 from ..model import CheckResult, Graph, StageInfo, TensorRef
 from ..parser import parse
-from .plan import Call, layer_call
+from .calls import Call, layer_call
 
 _RESERVED = {"keras", "model", "x", "out", "inputs", "outputs"}
 """Names the generated module uses itself; a tensor named so gets a trailing ``_``."""

@@ -13,19 +13,11 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..model import CheckResult, Layer
+from ..model import CheckResult
+from .calls import Call, layer_call
 
 if TYPE_CHECKING:
     from .graph_plan import GraphPlan
-
-
-@dataclass(frozen=True)
-class Call:
-    """``keras.layers.<cls>(*args, **kwargs)``; values may be nested `Call` s."""
-
-    cls: str
-    args: tuple[object, ...] = ()
-    kwargs: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -48,30 +40,6 @@ class Plan:
     steps: tuple[Step, ...]
     header: str
     """The spec's leading comment, for the generated code's docstring."""
-
-
-def layer_call(layer: Layer, name: str | None = None) -> Call:
-    """The Keras call for ``layer``: required arguments positional, as Keras examples
-    write them (``LSTM(32)``, ``Dropout(0.2)``, ``Bidirectional(LSTM(32))``), the rest by
-    keyword in the order of the Keras signature."""
-    spec = layer.spec
-    args: list[object] = []
-    kwargs: dict[str, object] = {}
-    for param in spec.params:
-        if param.name not in layer.args or param.name == "name" or param.call:
-            continue
-        value = layer.args[param.name]
-        if isinstance(value, Layer):
-            value = layer_call(value)
-        if param.name in spec.defaults:
-            kwargs[param.name] = value
-        else:  # required arguments come first in every Keras signature
-            args.append(value)
-    if name is not None:
-        kwargs["name"] = name
-    elif "name" in layer.args:
-        kwargs["name"] = layer.args["name"]
-    return Call(spec.keras_class, tuple(args), kwargs)
 
 
 def model_name(path: str, override: str | None = None) -> str:
