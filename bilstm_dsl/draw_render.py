@@ -50,12 +50,10 @@ def _paint(ax: Any, scene: Scene) -> None:
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
     from matplotlib.path import Path as MplPath
 
-    # Not `add_patch`: it updates the data limits from the patch's path, which cost most of
-    # the drawing time, and `_finish` sets the limits from the scene's extent anyway.
     for item in scene.items:
         if isinstance(item, Box):
             x, y, w, h = item.x, item.y, item.w, item.h
-            patch = FancyBboxPatch(
+            box = FancyBboxPatch(
                 (x - w / 2, y - h / 2),
                 w,
                 h,
@@ -64,19 +62,17 @@ def _paint(ax: Any, scene: Scene) -> None:
                 edgecolor=item.colors[1],
                 linewidth=1.2,
             )
-            patch.set_gid(item.gid)
-            ax.add_artist(patch)
+            _add(ax, box, item.gid)
             ax.text(x, y, item.text, ha="center", va="center", fontsize=item.size, color=INK)
         elif isinstance(item, Circle):
-            patch = CirclePatch(
+            circle = CirclePatch(
                 (item.x, item.y),
                 item.r,
                 facecolor=item.colors[0],
                 edgecolor=item.colors[1],
                 linewidth=1.2,
             )
-            patch.set_gid(item.gid)
-            ax.add_artist(patch)
+            _add(ax, circle, item.gid)
             ax.text(
                 item.x,
                 item.y,
@@ -87,7 +83,7 @@ def _paint(ax: Any, scene: Scene) -> None:
                 color=item.colors[1],
             )
         elif isinstance(item, Arrow):
-            patch = FancyArrowPatch(
+            arrow = FancyArrowPatch(
                 path=MplPath(item.points),
                 arrowstyle="-|>",
                 mutation_scale=7,
@@ -95,12 +91,18 @@ def _paint(ax: Any, scene: Scene) -> None:
                 color=item.color,
                 linestyle=(0, (3, 2)) if item.dashed else "-",
             )
-            patch.set_gid(item.gid)
-            ax.add_artist(patch)
+            _add(ax, arrow, item.gid)
         else:
             artist = ax.text(item.x, item.y, item.text, **item.style)
             if item.gid is not None:
                 artist.set_gid(item.gid)
+
+
+def _add(ax: Any, patch: Any, gid: str) -> None:
+    # Not `add_patch`: it updates the data limits from the patch's path, which cost most of
+    # the drawing time, and `_finish` sets the limits from the scene's extent anyway.
+    patch.set_gid(gid)
+    ax.add_artist(patch)
 
 
 def _finish(fig: Any, ax: Any, c: Scene, title: str, label_x: float, chars: int) -> None:
