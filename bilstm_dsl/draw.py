@@ -157,6 +157,15 @@ def cmd_draw(args: argparse.Namespace) -> int:
         print(render(diag, result.source, result.path), file=sys.stderr)
     if not result.ok:
         return 1
+    if result.graph is not None:
+        # The layout unrolls one chain of layers; a graph's branches, merges and shared
+        # layers need a layout of their own, which is not written yet (issue 12). Drawing
+        # it as a chain would show a model that is not the one checked.
+        raise UsageError(
+            f"{args.path}: draw lays out one chain of layers; this file is a graph "
+            "(named tensors), which it cannot draw yet. `bilstm-dsl summary` shows its "
+            "layers and how they connect"
+        )
     try:
         import matplotlib  # noqa: F401
     except ImportError:

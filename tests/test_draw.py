@@ -377,8 +377,20 @@ def test_svg_is_reproducible(tmp_path):
 
 
 GOOD_EXAMPLES = sorted(
-    p for p in EXAMPLES.rglob("*.arch") if "broken" not in p.relative_to(EXAMPLES).parts
+    p
+    for p in EXAMPLES.rglob("*.arch")
+    if "broken" not in p.relative_to(EXAMPLES).parts and check(p.read_text()).graph is None
 )
+GRAPH_EXAMPLES = sorted(p for p in EXAMPLES.rglob("*.arch") if check(p.read_text()).graph)
+
+
+@pytest.mark.parametrize("spec", GRAPH_EXAMPLES, ids=lambda p: str(p.relative_to(EXAMPLES)))
+def test_a_graph_is_refused_rather_than_drawn_as_a_chain(spec, tmp_path, capsys):
+    from bilstm_dsl.cli import main
+
+    target = tmp_path / "m.svg"
+    assert main(["draw", str(spec), "-o", str(target)]) == 2
+    assert "is a graph" in capsys.readouterr().err and not target.exists()
 
 
 @pytest.mark.parametrize("spec", GOOD_EXAMPLES, ids=lambda p: str(p.relative_to(EXAMPLES)))
