@@ -177,17 +177,22 @@ def bind_input(ctx: Context, call: ast.Call, index: int) -> Layer | None:
 
 
 def resolve_stage(ctx: Context, stage: ast.Stage, index: int) -> Layer | None:
+    """A stage after the first: any layer, but not another ``input`` (E111)."""
     call = stage.call
     if call.name.lower() == "input":
-        ctx.report(
-            "E111",
-            call.name_span,
-            "`input` can only start the chain",
-            help="a model has one input; remove this stage",
-            stage=index,
-        )
+        message, help = _LATE_INPUT["graph" if ctx.graph else "chain"]
+        ctx.report("E111", call.name_span, message, help=help, stage=index)
         return None
     return resolve(ctx, call, index)
+
+
+_LATE_INPUT = {
+    "chain": ("`input` can only start the chain", "a model has one input; remove this stage"),
+    "graph": (
+        "`input` starts a chain; it cannot take a tensor",
+        "name the input on a line of its own: `x = input(20, 1)`",
+    ),
+}
 
 
 def resolve(ctx: Context, call: ast.Call, index: int) -> Layer | None:

@@ -67,16 +67,16 @@ class CostError(ValueError):
 
 @dataclass(frozen=True)
 class StageCost:
-    """One stage (0 is the input) at a concrete batch size and length."""
+    """One stage (0 is the input) at a concrete batch size and length: its output
+    ``shapes`` (batch first, every dim known), multiply-adds per sample (``macs``; None for
+    a layer whose count is not known), the bytes of its output tensors for the whole batch
+    (``activation_bytes``; None for strings) and of its weights."""
 
     name: str
     keras_class: str
     shapes: tuple[Shape, ...]
-    """Output shapes, batch first, every dim known."""
     macs: int | None
-    """Multiply-adds per sample; None for a layer whose count is not known."""
     activation_bytes: int | None
-    """Bytes of the output tensors for the whole batch; None for strings."""
     weight_bytes: int
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from . import ast
 from . import values as v
-from .bind import bind_input, resolve
+from .bind import bind_input, resolve, resolve_stage
 from .diagnostics import Span
 from .layers import KNOWN_NAMES
 from .model import Context
@@ -131,20 +131,10 @@ class Binder:
                 steps.append(self.shared(layer, step, order))
                 continue
             index = self.stage(layer, step.assertion, step.span)
-            bound = None
-            if layer.name.lower() == "input":
-                ctx.report(
-                    "E111",
-                    layer.name_span,
-                    "`input` starts a chain; it cannot take a tensor",
-                    help="name the input on a line of its own: `x = input(20, 1)`",
-                    stage=index,
-                )
-            else:
-                bound = resolve(ctx, layer, index)
-                if bound is not None:
-                    for ref in bound.args.get("initial_state") or ():
-                        self.use(ref, order, "tensor")
+            bound = resolve_stage(ctx, ctx.stages[index], index)
+            if bound is not None:
+                for ref in bound.args.get("initial_state") or ():
+                    self.use(ref, order, "tensor")
             ctx.layers.append(bound)
             steps.append(index if bound is not None else None)
         return StatementPlan(statement, kind, origin, steps)
