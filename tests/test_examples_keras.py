@@ -143,8 +143,38 @@ NOT_KERAS = {"broken/typos", "broken/unclosed", "broken/bad_values", "broken/ass
 ALL = sorted(str(p.relative_to(EXAMPLES).with_suffix("")) for p in EXAMPLES.rglob("*.arch"))
 
 
+def _seq2seq_train(keras):
+    """examples/seq2seq/train.arch, written by hand as the keras-io example does."""
+    L = keras.layers
+    encoder_inputs = keras.Input((None, 12))
+    _, state_h, state_c = L.LSTM(64, return_state=True)(encoder_inputs)
+    decoder_inputs = keras.Input((None, 12))
+    decoded, _, _ = L.LSTM(64, return_sequences=True, return_state=True)(
+        decoder_inputs, initial_state=[state_h, state_c]
+    )
+    outputs = L.Dense(12, activation="softmax")(decoded)
+    return keras.Model([encoder_inputs, decoder_inputs], outputs)
+
+
+# Graph examples: the functional model written by hand (a builder, not a list of layers).
+HAND_WRITTEN_GRAPHS = {"seq2seq/train": _seq2seq_train}
+
+
 def test_every_example_is_covered():
-    assert set(ALL) == set(HAND_WRITTEN) | NOT_KERAS
+    assert set(ALL) == set(HAND_WRITTEN) | set(HAND_WRITTEN_GRAPHS) | NOT_KERAS
+
+
+@pytest.mark.keras
+@pytest.mark.parametrize("name", sorted(HAND_WRITTEN_GRAPHS))
+def test_graph_example_agrees_with_hand_written_keras(name, keras):
+    keras.backend.clear_session()
+    model = HAND_WRITTEN_GRAPHS[name](keras)
+    summary = check((EXAMPLES / f"{name}.arch").read_text(), name).summary
+    assert summary is not None
+    rows = summary["layers"]
+    assert [layer.name for layer in model.layers] == [row["name"] for row in rows]
+    assert [layer.count_params() for layer in model.layers] == [row["params"] for row in rows]
+    assert model.count_params() == summary["total_params"]
 
 
 @pytest.mark.keras

@@ -199,18 +199,28 @@ def keras_runs(case: Case, truth) -> str | None:  # noqa: ANN001
         for record in case.deferred():
             x = materialise(record, keras.layers)(x)
         model = keras.Model(inputs, x)
-        shape = [d if d is not None else 24 for d in inputs.shape]
-        shape[0] = shape[0] if inputs.shape[0] is not None else 2
+    except Exception as exc:  # noqa: BLE001 - any failure is Keras's verdict
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    # A `none` axis is any length: the model runs when some length works (reshapes over a
+    # variable axis need a multiple), so a few lengths are tried before calling it failed.
+    lengths = (24, 48, 64) if None in inputs.shape[1:] else (None,)
+    failure = None
+    for length in lengths:
+        shape = [d if d is not None else length for d in inputs.shape]
+        shape[0] = inputs.shape[0] if inputs.shape[0] is not None else 2
         rng = np.random.default_rng(0)
         if "int" in str(inputs.dtype):
             batch = rng.integers(0, 10, size=shape).astype("int32")
         else:
             batch = rng.normal(size=shape).astype("float32")
-        model(batch, training=False)
-        model(batch, training=True)
-    except Exception as exc:  # noqa: BLE001 - any failure is Keras's verdict
-        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-    return None
+        try:
+            model(batch, training=False)
+            model(batch, training=True)
+        except Exception as exc:  # noqa: BLE001 - any failure is Keras's verdict
+            failure = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            continue
+        return None
+    return failure
 
 
 def judge(case: Case, check_result, truth) -> Verdict:  # noqa: ANN001
