@@ -97,7 +97,7 @@ def test_no_import_cycle():
 
 # Known and open: parser.py holds the fast LALR loop and the syntax-error explanations
 # together; their split (issue 10) is not finished. Listed here so the check stays on for
-# every other module and fails the day parser.py is split or grows.
+# every other module, and parser.py may only shrink.
 OVERSIZE_KNOWN = {"parser.py": 575}
 
 
@@ -108,7 +108,7 @@ def test_modules_and_classes_stay_small():
             continue
         if path.name in OVERSIZE_KNOWN:
             lines = path.read_text(encoding="utf-8").count("\n")
-            assert lines == OVERSIZE_KNOWN[path.name], f"{path.name} is now {lines} lines"
+            assert lines <= OVERSIZE_KNOWN[path.name], f"{path.name} grew to {lines} lines"
             continue
         text = path.read_text(encoding="utf-8")
         if text.count("\n") > 500:
