@@ -3,7 +3,7 @@
 `grammar/arch.lark` is the single source of truth for the syntax. Lark compiles it into
 LALR tables, a list of terminals and the rules' child filters; `build_tables` exports
 exactly that as plain JSON data, shipped in the package (`TABLES`), so that the parser's
-fast path (`parser._Machine`) and the lexer (`lexer`) run it without importing Lark.
+fast path (`lalr.Machine`) and the lexer (`lexer`) run it without importing Lark.
 
 No public Lark API offers that export, so `build_tables` reads Lark's internals:
 

@@ -10,8 +10,9 @@ grammar rejects becomes one of two kinds that exist only here,
   (strings cannot span lines), which the parser reports as E010;
 - ``ERROR``: a run of characters no terminal matches.
 
-Every tool that looks at tokens goes through this module: the parser's fast path
-(`significant`) and its error recovery (bracket matching, `scan`), `fmt` (the COMMENT
+Every tool that looks at tokens goes through this module: the parser's chain reader
+(`texts`), its tables (`significant`) and its error recovery (bracket matching, `scan`),
+`fmt` (the COMMENT
 terminal's `pattern` between stages, `scan` inside one), the Pygments lexer and the
 language server's completion context (`tokens`).
 
@@ -104,6 +105,29 @@ def significant() -> Callable[[str, int], re.Match | None]:
     fails on a character no terminal matches."""
     keep = frozenset(name for name, _ in _terminals()) - ignored()
     return _scanner(keep, False)
+
+
+@functools.cache
+def texts() -> re.Pattern:
+    """For the parser's chain reader: ``findall`` gives a pair (the whitespace and comments
+    skipped, the token's text) per token the grammar uses, and an empty token at the end.
+    No kinds and no match objects, so the scan runs in the regular expression engine; a
+    token's kind follows from its text (`parser` says how). A character no terminal
+    matches also ends a pair with an empty token, and is itself left out of every pair,
+    which the reader notices: the pairs then fall short of the text's length. (An empty
+    token rather than no match: after a failed match ``findall`` would try again one
+    character on, rescanning the whitespace before it, quadratic in its length.) The
+    alternatives are `significant`'s, in its order, with their groups made non-capturing."""
+    keep = [regex for name, regex in _terminals() if name not in ignored()]
+    skipped = [regex for name, regex in _terminals() if name in ignored()]
+    alternatives = _NON_CAPTURING.sub("(?:", "|".join(keep))
+    compiled = re.compile(f"((?>(?:{'|'.join(skipped)})*))({alternatives}|)")
+    assert compiled.groups == 2, compiled.pattern
+    return compiled
+
+
+_NON_CAPTURING = re.compile(r"(?<!\\)\((?!\?)")
+"""An opening group bracket that captures: not escaped, not followed by ``?``."""
 
 
 def scan(text: str, keep: Iterable[str]) -> Iterator[Token]:

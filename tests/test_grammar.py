@@ -9,10 +9,10 @@ import pytest
 from lark import Lark, Transformer
 from lark.exceptions import UnexpectedInput
 
-from bilstm_dsl import lark_tables, lexer, parser
+from bilstm_dsl import ast, lalr, lark_tables, lexer, parser, syntax_errors
 from bilstm_dsl.diagnostics import LineIndex
+from bilstm_dsl.lalr import Builder
 from bilstm_dsl.lark_tables import OPTIONS, TABLES, TABLES_FORMAT, grammar_path, grammar_sha
-from bilstm_dsl.parser import _Builder
 
 SAMPLES = [
     "input(20, 1) -> lstm(32, seq) -> bilstm(32, concat) -> td(dense(1)) : (20, 1)",
@@ -51,7 +51,7 @@ def test_checking_valid_text_does_not_import_lark():
     assert out.stdout.strip() == "False"
 
 
-class _FromTree(Transformer, _Builder):
+class _FromTree(Transformer, Builder):
     """The same AST builder, run over the tree Lark's own runtime makes."""
 
     def __init__(self, text: str) -> None:
@@ -74,8 +74,8 @@ def _reference(text: str) -> object:
 
 def _fast(text: str) -> object:
     try:
-        return parser._machine().parse(text)
-    except parser._Reject:
+        return lalr.machine().parse(text)
+    except lalr.Reject:
         return "rejected"
 
 
@@ -111,6 +111,81 @@ def test_fast_loop_agrees_with_lark_on_token_soup():
     assert not disagreements, disagreements[:10]
 
 
+@pytest.mark.parametrize("text", SAMPLES)
+def test_chain_reader_builds_what_lark_builds(text):
+    reference = _reference(text)
+    read = parser.read_chain(text)
+    if type(reference) is ast.Chain:
+        assert read == reference
+    else:
+        assert read is None
+
+
+def _random_value(rng: random.Random, depth: int) -> list[str]:
+    pick = rng.randrange(9 if depth < 3 else 6)
+    if pick < 6:
+        return [rng.choice(["1", "-2", "0.5", "1e3", '"s"', '"a\\"b"', "none", "seq", "x[0]"])]
+    if pick < 8:
+        items = [_random_value(rng, depth + 1) for _ in range(rng.randrange(3))]
+        open_, close = rng.choice(["()", "[]"])
+        return [open_, *sum(([*item, ","] for item in items), [])[: -1 or None], close]
+    return _random_call(rng, depth + 1)
+
+
+def _random_call(rng: random.Random, depth: int = 0) -> list[str]:
+    args = []
+    for _ in range(rng.randrange(4)):
+        key = [rng.choice(["units", "x"]), "="] if rng.random() < 0.3 else []
+        args += [*key, *_random_value(rng, depth), ","]
+    if args and rng.random() < 0.7:
+        args.pop()  # no trailing comma
+    return [rng.choice(["input", "lstm", "td", "dense"]), "(", *args, ")"]
+
+
+def _random_chain(rng: random.Random) -> str:
+    """A plain chain, then, half the time, a token or two inserted, dropped or replaced."""
+    tokens = _random_call(rng)
+    for _ in range(rng.randrange(4)):
+        tokens += ["->", *_random_call(rng)]
+        if rng.random() < 0.2:
+            tokens += [":", *_random_value(rng, 0)]
+    for _ in range(rng.randrange(3) if rng.random() < 0.5 else 0):
+        i = rng.randrange(len(tokens) + 1)
+        noise = rng.choice(_ALPHABET + ["x[0]", "$", "\r", "é", "1" * 101, "a = "])
+        tokens[i : i + rng.randrange(2)] = [noise]
+    return rng.choice([" ", "", "\n  # c\n"]).join(tokens)
+
+
+def test_chain_reader_agrees_with_the_tables_on_random_chains():
+    """The reader may decline what the tables accept (it hands them graphs), but what it
+    accepts, the tables accept too and build the very same tree; and it reads every plain
+    chain."""
+    rng = random.Random(20261201)
+    accepted = 0
+    for _ in range(5000):
+        text = _random_chain(rng)
+        read = parser.read_chain(text)
+        try:
+            tables = lalr.machine().parse(text)
+        except (lalr.Reject, lalr.Limit):
+            tables = None
+        if type(tables) is ast.Chain:
+            assert read == tables, text
+            accepted += 1
+        else:
+            assert read is None, text
+    assert 1000 < accepted < 4500, accepted
+
+
+def test_chain_reader_leaves_the_limits_to_the_tables():
+    def nested(depth: int) -> str:
+        return "input(1) -> " + "td(" * (depth - 1) + "dense(1)" + ")" * (depth - 1)
+
+    assert parser.read_chain(nested(parser.MAX_DEPTH)) is not None
+    assert parser.read_chain(nested(parser.MAX_DEPTH + 1)) is None
+    assert parser.read_chain("input(1) -> dense(" + "1" * 101 + ")") is None
+
+
 def test_tables_are_used_when_current(monkeypatch):
     def no_build(*args, **kwargs):
         raise AssertionError("built the tables from the grammar instead of loading them")
@@ -127,13 +202,13 @@ def test_tables_rebuilt_when_stale(monkeypatch, tmp_path):
     stale = tmp_path / "tables.json"
     stale.write_text(json.dumps({"format": TABLES_FORMAT, "grammar_sha256": "0" * 64}))
     lark_tables.load.cache_clear()
-    parser._machine.cache_clear()
+    lalr.machine.cache_clear()
     monkeypatch.setattr(lark_tables, "TABLES", stale)
     try:
-        assert parser._machine().parse("input(1) -> dense(1)") is not None
+        assert lalr.machine().parse("input(1) -> dense(1)") is not None
     finally:
         lark_tables.load.cache_clear()
-        parser._machine.cache_clear()
+        lalr.machine.cache_clear()
 
 
 def test_long_chain_is_built_in_linear_time():
@@ -142,7 +217,7 @@ def test_long_chain_is_built_in_linear_time():
     def seconds(n: int) -> float:
         text = "input(8)" + " -> dense(8)" * n
         start = time.process_time()  # CPU time: other processes on the machine do not count
-        chain = parser._machine().parse(text)
+        chain = lalr.machine().parse(text)
         assert len(chain.stages) == n + 1
         return time.process_time() - start
 
@@ -194,7 +269,7 @@ def test_lexer_tokens_are_larks_own_and_cover_the_text():
     "keep",
     # the scans the package makes: the parser's bracket recovery, fmt's verbatim stages,
     # the parser's search for the code before a token
-    [parser._BRACKETS, {"COMMENT"}, frozenset(lexer.kinds()) - lexer.ignored()],
+    [syntax_errors.BRACKETS, {"COMMENT"}, frozenset(lexer.kinds()) - lexer.ignored()],
     ids=["brackets", "comments", "code"],
 )
 def test_a_scan_finds_what_the_full_token_stream_holds(keep):
@@ -239,14 +314,12 @@ def test_the_lark_internals_the_export_reads_are_there():
     except lark_tables.LarkChanged as error:
         pytest.fail(str(error))
     assert tables["lark"]["version"] == lark.__version__
-    rebuilt = parser._Machine(
-        json.loads(json.dumps(tables), object_pairs_hook=_int_keys), _Builder()
-    )
+    rebuilt = lalr.Machine(json.loads(json.dumps(tables), object_pairs_hook=_int_keys), Builder())
     for text in SAMPLES:
         reference = _reference(text)
         try:
             got = rebuilt.parse(text)
-        except parser._Reject:
+        except lalr.Reject:
             got = "rejected"
         assert got == ("rejected" if isinstance(reference, tuple) else reference), text
 
