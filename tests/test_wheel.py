@@ -41,7 +41,7 @@ def test_installed_console_script_checks_from_another_directory(installed, tmp_p
     spec.write_text((EXAMPLES / "broken" / "missing_seq.arch").read_text())
     env = {**os.environ, "PYTHONPATH": str(target)}
     where = subprocess.run(
-        [sys.executable, "-c", "import bilstm_dsl.parser as p; print(p.grammar_path())"],
+        [sys.executable, "-c", "import bilstm_dsl.lark_tables as t; print(t.grammar_path())"],
         cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert where.stdout.strip().startswith(str(target)), where.stdout
