@@ -284,7 +284,7 @@ def settle_names(calls: list[Call]) -> None:
 
     Keras names an unnamed layer from a counter per class, counting every layer made in
     the order the code makes them (wrapped layers before their wrapper) and skipping none
-    for a name given by hand (``keras/src/utils/naming.py``; `bind.name_layers` is the
+    for a name given by hand (``keras/src/utils/naming.py``; `naming.name_layers` is the
     checker's copy of the rule)."""
     counts: dict[str, int] = {}
 

@@ -15,87 +15,18 @@ from . import values as v
 from .diagnostics import Span
 from .layers import ALIASES, INPUT, KNOWN_NAMES, LAYERS, LayerSpec
 from .model import Context, Layer
+from .naming import name_layers
 
 
 def bind_stages(ctx: Context) -> Layer | None:
     """Resolve every stage into ``ctx.layers``; return the input layer (None when the
     chain does not start with a valid ``input(...)``)."""
     input_layer = resolve_input(ctx)
-    for index, stage in enumerate(ctx.stages[1:], 1):
-        ctx.layers.append(resolve_stage(ctx, stage, index))
+    stages, append = ctx.stages, ctx.layers.append
+    for index in range(1, len(stages)):
+        append(resolve_stage(ctx, stages[index], index))
     name_layers(ctx)
     return input_layer
-
-
-def construction_order(layer: Layer):  # noqa: ANN201
-    """``layer`` and the layers it wraps in the order Python makes them when the Keras code
-    is written out: arguments first (``Bidirectional(LSTM(8), backward_layer=LSTM(...))``
-    makes the forward LSTM, the backward one, then the wrapper)."""
-    for child in (layer.inner, layer.backward):
-        if child is not None:
-            yield from construction_order(child)
-    yield layer
-
-
-def name_layers(ctx: Context, skip: dict[int, int] | None = None) -> None:
-    """Name every stage as Keras does, into ``ctx.names``, and report E118 where two share a
-    name, which Keras refuses.
-
-    Keras names an unnamed layer from a counter per class (``lstm``, ``lstm_1``, ...;
-    ``keras/src/utils/naming.py``, ``auto_name``), counting every layer made, wrapped ones
-    included (the `lstm` inside `bidirectional(lstm(8))` takes ``lstm``), and never skipping
-    a name a user gave: ``lstm(8, name="lstm") -> lstm(8)`` names both ``lstm``. The stages
-    in ``skip`` apply a layer made earlier (a shared layer) and make none."""
-    counts: dict[str, int] = {}
-    names = ctx.names
-    first: dict[str, int] = {}
-    for index, top in enumerate(ctx.layers):
-        if top is None or (skip and index in skip):
-            continue
-        for layer in construction_order(top):
-            given = layer.args.get("name")
-            if given:
-                name = str(given)
-            else:
-                base = layer.spec.snake_name
-                count = counts.get(base, 0)
-                counts[base] = count + 1
-                name = base if count == 0 else f"{base}_{count}"
-            if layer is top:
-                names[index] = name
-        name = names[index]
-        if name in first:
-            _duplicate(ctx, name, first[name], index)
-        else:
-            first[name] = index
-
-
-def _duplicate(ctx: Context, name: str, earlier: int, index: int) -> None:
-    here, there = ctx.layers[index], ctx.layers[earlier]
-    assert here is not None and there is not None
-    if here.args.get("name") and there.args.get("name"):
-        ctx.report(
-            "E118",
-            here.spans["name"],
-            f"the layer name `{name}` is already used on line {ctx.line_of(earlier)}",
-            help="give each layer its own name",
-            stage=index,
-        )
-        return
-    # One of the two is named by Keras: blame the name the user chose.
-    given, auto = (index, earlier) if here.args.get("name") else (earlier, index)
-    chosen, unnamed = ctx.layers[given], ctx.layers[auto]
-    assert chosen is not None and unnamed is not None
-    ctx.report(
-        "E118",
-        chosen.spans["name"],
-        f"the layer name `{name}` is also the name Keras gives the unnamed "
-        f"`{ctx.call_text(auto)}` on line {ctx.line_of(auto)}",
-        help="choose another name: Keras names unnamed layers "
-        f"`{unnamed.spec.snake_name}`, `{unnamed.spec.snake_name}_1`, ... in the order they "
-        "are made",
-        stage=given,
-    )
 
 
 # -- resolution: calls -> layers
@@ -202,7 +133,7 @@ def resolve(ctx: Context, call: ast.Call, index: int) -> Layer | None:
         return resolve_bidirectional_sugar(ctx, call, alias.inner, index)
     spec = LAYERS.get(alias.wrapper if alias else name)
     if spec is None:
-        close = v.suggest(name, KNOWN_NAMES - {"input"})
+        close = v.suggest(name, _LAYER_NAMES)
         ctx.report(
             "E101",
             call.name_span,
@@ -215,6 +146,9 @@ def resolve(ctx: Context, call: ast.Call, index: int) -> Layer | None:
     ok = bind(ctx, layer, call.args, index)
     return validate(ctx, layer, index) if ok else None
 
+
+_LAYER_NAMES = KNOWN_NAMES - {"input"}
+"""What a stage after the first may be, for a did-you-mean."""
 
 _WRAPPER_ARGS = ("merge_mode", "name", "trainable", "initial_state")
 """What ``bilstm(...)`` gives the `bidirectional` wrapper rather than the inner layer."""
@@ -351,8 +285,12 @@ def assign(ctx: Context, layer: Layer, name: str, value: ast.Value, span: Span, 
         )
         return False
     param = layer.spec.by_name[name]
+    kind = param.type  # `kind(name, value)`, without the call through `Type.__call__`
     try:
-        coerced = param.type(name, value)
+        if kind.nullable and type(value) is ast.Word and value.value.lower() == "none":
+            coerced = None
+        else:
+            coerced = kind.coerce(name, value)
     except v.ArgError as error:
         ctx.report(
             error.code,
@@ -373,7 +311,7 @@ def assign(ctx: Context, layer: Layer, name: str, value: ast.Value, span: Span, 
                 stage=index,
             )
             return False
-    if isinstance(coerced, ast.Call):
+    if type(coerced) is ast.Call:
         inner = resolve(ctx, coerced, index)
         if inner is None:
             return False

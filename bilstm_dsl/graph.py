@@ -18,10 +18,10 @@ it was called on, which the summary's "Connected to" column and the backends rea
 from __future__ import annotations
 
 from . import ast
-from .bind import name_layers
 from .graph_bind import Binder
 from .graph_eval import Evaluator
 from .model import Context, Graph, StageInfo
+from .naming import name_layers
 
 
 def check_graph(ctx: Context, program: ast.Program) -> tuple[tuple[StageInfo, ...], Graph]:

@@ -13,7 +13,7 @@ which says what it changed). Then:
    (`layers.py`), every saved value read back into the value `.arch` writes
    (`keras_config`), and every argument that holds Keras's default left out;
 3. layer names are kept only where they differ from what Keras would name the layer in the
-   rebuilt model (`arch_text.settle_names`: the rule of `bind.name_layers`);
+   rebuilt model (`arch_text.settle_names`: the rule of `naming.name_layers`);
 4. the calls are written out in the shortest form that means the same (`arch_text.write`).
 
 The text is then checked (`checker.check`): the result travels with it, for `check
