@@ -12,6 +12,7 @@ a shared `Context`; here the diagnostics are sorted and the result assembled.
 from __future__ import annotations
 
 import gc
+import operator
 
 from . import ast
 from .bind import bind_stages
@@ -123,13 +124,23 @@ def _result(
     infos: tuple[StageInfo, ...],
     graph: Graph | None = None,
 ) -> CheckResult:
-    # A warning on the very span of an error adds nothing: the error must be fixed.
-    error_spans = {d.span for d in ctx.diags if d.is_error}
-    diags = sorted(
-        (d for d in ctx.diags if d.is_error or d.span not in error_spans),
-        key=lambda d: (d.span.start, d.code),
-    )
-    ok = not any(d.is_error for d in diags)
+    diags = ctx.diags
+    errors = [d for d in diags if d.severity is ERROR]
+    if errors and len(errors) < len(diags):
+        # A warning on the very span of an error adds nothing: the error must be fixed.
+        error_spans = {d.span for d in errors}
+        diags = [d for d in diags if d.severity is ERROR or d.span not in error_spans]
+    ok = not errors
     return CheckResult(
-        ctx.source, ctx.path, tuple(diags), input_layer, infos if ok else (), infos, graph
+        ctx.source,
+        ctx.path,
+        tuple(sorted(diags, key=_ORDER)),
+        input_layer,
+        infos if ok else (),
+        infos,
+        graph,
     )
+
+
+_ORDER = operator.attrgetter("span.start", "code")
+"""Diagnostics in the order of the text; at one place, by code."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from . import ast
 from .explain import shape_error
 from .layers import ACTIVATION_BOOL, ACTIVATION_INT
-from .lints import STAGE_LINTS
+from .lints import stage_lints
 from .model import WARNING, Context, Flow, Layer, StageInfo
 from .shapes import Output, Shape, ShapeError, fmt_shapes
 
@@ -47,7 +47,8 @@ def apply(
 ) -> tuple[StageInfo | None, Flow | None]:
     """Stage ``index``: ``layer`` applied to ``flow``; what it builds and what flows out,
     or (None, None) after reporting why Keras would fail there."""
-    if dtype_mode(layer, flow.dtype) == "fail":
+    mode = dtype_mode(layer, flow.dtype)
+    if mode == "fail":
         _no_kernel(ctx, layer, index, flow.dtype)
         return None, None
     try:
@@ -57,22 +58,18 @@ def apply(
         return None, None
     if _too_big(ctx, layer, index, out):
         return None, None
-    for lint in STAGE_LINTS:
+    for lint in stage_lints(layer):
         lint(ctx, layer, index, flow)
-    after = next_flow(ctx, flow, out, index)
+    after = next_flow(ctx, flow, out, index, mode)
     trainable, frozen = (out.trainable, out.non_trainable)
     if not layer.get("trainable"):
         trainable, frozen = 0, trainable + frozen
+    stage = ctx.stages[index]
     info = StageInfo(
-        index,
-        name or ctx.names[index],
-        layer,
-        out.shapes,
-        trainable,
-        frozen,
-        ctx.stages[index].span,
+        index, name or ctx.names[index], layer, out.shapes, trainable, frozen, stage.span
     )
-    check_assertion(ctx, index, out.shapes)
+    if stage.assertion is not None:
+        check_assertion(ctx, index, out.shapes)
     return info, after
 
 
@@ -83,7 +80,11 @@ model no machine can build (and numbers that large would only slow every message
 
 def _too_big(ctx: Context, layer: Layer, index: int, out: Output) -> bool:
     """E214: a dimension or weight count past int64."""
-    huge = [d for shape in out.shapes for d in shape if d is not None and d >= INT64]
+    huge = False
+    for shape in out.shapes:
+        for d in shape:
+            if d is not None and d >= INT64:
+                huge = True
     if not huge and out.trainable + out.non_trainable < INT64:
         return False
     what = "an output dimension" if huge else "a weight count"
@@ -123,20 +124,29 @@ def _no_kernel(ctx: Context, layer: Layer, index: int, dtype: str) -> None:
     )
 
 
-def next_flow(ctx: Context, flow: Flow, out: Output, index: int) -> Flow:
-    same_rank = len(out.shapes) == len(flow.shapes) and all(
-        len(a) == len(b) for a, b in zip(out.shapes, flow.shapes)
-    )
-    collapsed = index if out.collapses else (flow.collapsed_at if same_rank else None)
+def next_flow(ctx: Context, flow: Flow, out: Output, index: int, mode: str | None = None) -> Flow:
+    """What flows out of stage ``index``; ``mode`` is its `dtype_mode`, when known."""
+    shapes = out.shapes
+    if out.collapses:
+        collapsed: int | None = index
+    elif flow.collapsed_at is None:
+        collapsed = None
+    else:  # the time axis stays dropped while the ranks stay as they were
+        same_rank = len(shapes) == len(flow.shapes) and all(
+            len(a) == len(b) for a, b in zip(shapes, flow.shapes)
+        )
+        collapsed = flow.collapsed_at if same_rank else None
     layer = ctx.layers[index]
     assert layer is not None
+    if mode is None:
+        mode = dtype_mode(layer, flow.dtype)
     return Flow(
-        out.shapes,
+        shapes,
         index,
         collapsed,
-        index if len(out.shapes) > 1 else None,
+        index if len(shapes) > 1 else None,
         next_mask(ctx, layer, index, flow),
-        next_dtype(dtype_mode(layer, flow.dtype), flow.dtype),
+        next_dtype(mode, flow.dtype),
     )
 
 
@@ -212,7 +222,7 @@ def dtype_mode(layer: Layer, dtype: str) -> str:
     ``keep`` (passes the values through), ``int32`` or ``fail`` (Keras builds the layer
     but calling it fails: there is no kernel for that dtype). See LayerSpec.dtype."""
     spec = layer.spec
-    if dtype.startswith("float") or dtype.startswith("bfloat"):
+    if dtype == "float32" or dtype.startswith("float") or dtype.startswith("bfloat"):
         return "float"
     if dtype == "string":
         if spec.dtype == "activation":

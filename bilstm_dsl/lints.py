@@ -4,11 +4,15 @@ Each lint is one function. Stage lints (`STAGE_LINTS`) look at one stage that in
 with the flow coming into it; model lints (`MODEL_LINTS`) look at the whole bound chain
 and the stages inferred, once. To add a lint: write the function, add it to its table, add
 its code to the catalogue in `catalogue.py` with an example, and a test on its code and
-span.
+span. A stage lint that can only report on some layers says which with `concerns`, and
+the flow walk then calls it only there (it runs for every stage of chains 100,000 long).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from .layers import LayerSpec
 from .model import (
     NOTE,
     WARNING,
@@ -23,7 +27,21 @@ from .model import (
 )
 from .shapes import fmt
 
+StageLint = Callable[[Context, Layer, int, Flow], None]
 
+
+def concerns(test: Callable[[LayerSpec], bool]) -> Callable[[StageLint], StageLint]:
+    """Marks a stage lint that reports only on a layer for which ``test(spec)`` holds, the
+    layer's own spec or that of a layer it wraps; `stage_lints` skips it elsewhere."""
+
+    def mark(lint: StageLint) -> StageLint:
+        lint.concerns = test  # type: ignore[attr-defined]
+        return lint
+
+    return mark
+
+
+@concerns(lambda spec: spec.keras_class == "Conv1D")
 def conv_channels_first(ctx: Context, layer: Layer, index: int, flow: Flow) -> None:
     """W503: an ungrouped channels_first Conv1D. TensorFlow's own CPU kernel is NHWC only;
     with oneDNN (``TF_ENABLE_ONEDNN_OPTS=1``, on by default only on some x86 CPUs) the
@@ -48,6 +66,7 @@ def conv_channels_first(ctx: Context, layer: Layer, index: int, flow: Flow) -> N
             )
 
 
+@concerns(lambda spec: spec.keras_class == "Embedding")
 def embedding_floats(ctx: Context, layer: Layer, index: int, flow: Flow) -> None:
     """W502: an embedding fed floats, which Keras casts to int without a word."""
     if layer.keras_class == "Embedding" and not flow.dtype.startswith(("int", "uint")):
@@ -62,6 +81,7 @@ def embedding_floats(ctx: Context, layer: Layer, index: int, flow: Flow) -> None
         )
 
 
+@concerns(lambda spec: spec.keras_class == "Dense")
 def dense_on_sequence(ctx: Context, layer: Layer, index: int, flow: Flow) -> None:
     """N401: `dense` on a sequence applies to every time step."""
     x = flow.shapes[0]
@@ -78,6 +98,7 @@ def dense_on_sequence(ctx: Context, layer: Layer, index: int, flow: Flow) -> Non
         )
 
 
+@concerns(lambda spec: spec.mask == "recurrent")
 def masked_cudnn(ctx: Context, layer: Layer, index: int, flow: Flow) -> None:
     """N402: a mask reaching an LSTM/GRU that could take the cuDNN kernel (once per spec:
     the advice is the same everywhere)."""
@@ -101,7 +122,35 @@ def masked_cudnn(ctx: Context, layer: Layer, index: int, flow: Flow) -> None:
         )
 
 
-STAGE_LINTS = (conv_channels_first, embedding_floats, dense_on_sequence, masked_cudnn)
+STAGE_LINTS: tuple[StageLint, ...] = (
+    conv_channels_first,
+    embedding_floats,
+    dense_on_sequence,
+    masked_cudnn,
+)
+
+_BY_SPEC: dict[int, tuple[LayerSpec, tuple[StageLint, ...]]] = {}
+"""A layer that wraps none: its spec's identity -> (the spec, kept alive so that its id is
+not reused; its stage lints)."""
+
+
+def stage_lints(layer: Layer) -> tuple[StageLint, ...]:
+    """The stage lints that can report on ``layer``, in `STAGE_LINTS` order (`concerns`)."""
+    if layer.inner is None and layer.backward is None:
+        spec = layer.spec
+        known = _BY_SPEC.get(id(spec))
+        if known is None or known[0] is not spec:
+            known = _BY_SPEC[id(spec)] = (spec, _concerned((spec,)))
+        return known[1]
+    return _concerned(tuple(inner.spec for inner in walk(layer)))
+
+
+def _concerned(specs: tuple[LayerSpec, ...]) -> tuple[StageLint, ...]:
+    return tuple(
+        lint
+        for lint in STAGE_LINTS
+        if (test := getattr(lint, "concerns", None)) is None or any(map(test, specs))
+    )
 
 
 # What keeps LSTM/GRU off cuDNN (keras/src/backend/tensorflow/rnn.py, ``cudnn_ok``, and the
@@ -125,6 +174,8 @@ def cudnn_breakers(ctx: Context, stages: tuple[StageInfo, ...]) -> None:
     ``call``: "use_cudnn=True was specified, but cuDNN is not supported"), so there the same
     argument is error E123, and ``use_cudnn=true`` alone is warning W302 (no GPU, no call)."""
     for index, top in enumerate(ctx.layers):
+        if top is None or (top.inner is None and top.backward is None and not top.spec.cudnn):
+            continue  # nothing here has a cuDNN kernel (most layers): skip the walk
         for layer in walk(top):
             use_cudnn = layer.get("use_cudnn")
             if not layer.spec.cudnn or use_cudnn is False:

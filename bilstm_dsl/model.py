@@ -9,6 +9,7 @@ Nothing here checks anything; it only holds and reports.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from . import ast
@@ -28,10 +29,11 @@ class Layer:
     gave, coerced to Python values. Defaults are not stored, so the backend can emit only
     what was written."""
 
-    __slots__ = ("spec", "written", "call", "args", "spans", "inner", "backward")
+    __slots__ = ("spec", "keras_class", "written", "call", "args", "spans", "inner", "backward")
 
     def __init__(self, spec: LayerSpec, written: str, call: ast.Call, inner: Layer | None = None):
         self.spec = spec
+        self.keras_class = spec.keras_class  # read for every stage by every pass
         self.written = written
         self.call = call
         self.args: dict[str, object] = {}
@@ -44,10 +46,6 @@ class Layer:
         this layer does not have."""
         args = self.args
         return args[name] if name in args else self.spec.defaults.get(name)
-
-    @property
-    def keras_class(self) -> str:
-        return self.spec.keras_class
 
     def span_of(self, name: str) -> Span | None:
         """Where argument ``name`` was written, here or in a wrapped layer."""
@@ -296,7 +294,8 @@ DTYPE_BYTES = {"float16": 2, "bfloat16": 2, "float32": 4, "float64": 8}
 def weights_bytes(stages: tuple[StageInfo, ...] | list[StageInfo], dtype: str = "float32") -> int:
     """Bytes the model's weights take in memory: every parameter (trainable or not) as one
     value of ``dtype`` (Keras's default float32: 4 bytes)."""
-    return sum(s.params for s in stages) * DTYPE_BYTES.get(dtype, 4)
+    params = sum(s.trainable for s in stages) + sum(s.non_trainable for s in stages)
+    return params * DTYPE_BYTES.get(dtype, 4)
 
 
 MEMORY_VARIABLE = "BILSTM_DSL_MEMORY"
@@ -312,6 +311,14 @@ def memory_bytes() -> int | None:
     given = os.environ.get(MEMORY_VARIABLE, "").strip()
     if given.isdigit():
         return int(given)
+    return _physical_memory()
+
+
+@functools.cache
+def _physical_memory() -> int | None:
+    """This machine's memory, asked once (W504 asks at every check)."""
+    import os
+
     try:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (AttributeError, ValueError, OSError):

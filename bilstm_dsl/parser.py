@@ -42,17 +42,22 @@ class ParseResult:
 
 _last: tuple[str, ParseResult] | None = None
 
+KEEP_AT_MOST = 100_000
+"""Longest text whose parse is kept for the next call (a few thousand lines)."""
+
 
 def parse(text: str) -> ParseResult:
     """Parse ``text``; a syntax error gives diagnostics and ``chain=None``, never an
     exception. The result for the last text parsed is kept: the language server parses
     the string it has just checked again to find the stage under the cursor, and that
-    costs an identity test instead of a parse."""
+    costs an identity test instead of a parse. Not for a text past `KEEP_AT_MOST`: its
+    tree, a million objects for the longest chain, would stay alive for nothing but the
+    garbage collector to walk, at every full collection and at exit (a second)."""
     global _last
     if _last is not None and _last[0] is text:
         return _last[1]
     result = _parse(text)
-    _last = (text, result)
+    _last = (text, result) if len(text) <= KEEP_AT_MOST else None
     return result
 
 
@@ -96,7 +101,6 @@ class _Decline(Exception):
 
 _NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _NUMBER_START = frozenset("0123456789-.")
-_FLOAT_MARKS = (".", "e", "E")
 _CLOSE = {"(": ")", "[": "]"}
 
 
@@ -109,53 +113,26 @@ def read_chain(text: str) -> ast.Chain | None:
     (``NAME``) starts with a letter or ``_``, and ends with ``]`` only when indexed
     (``INDEXED``, ``dec[0]``); a number starts with a digit, ``-`` or ``.`` (``->`` aside),
     and is a ``FLOAT`` when it holds ``.``, ``e`` or ``E``; a ``STRING`` starts with ``"``;
-    the rest is punctuation, its own text."""
+    the rest is punctuation, its own text. The empty token ends the text."""
     pairs = lexer.texts().findall(text)
-    # Token k spans ends[2k] to ends[2k + 1]; short of the text's length, a character no
-    # terminal matches was skipped.
     ends = list(accumulate(map(len, chain.from_iterable(pairs))))
-    if ends[-1] != len(text):
+    if ends[-1] != len(text):  # a character no terminal matches was skipped
         return None
-    reader = _Reader([token for _, token in pairs], ends, LineIndex(text))
     try:
-        return reader.chain()
-    except (_Decline, IndexError):
+        return _descend([token for _, token in pairs], ends[0::2], ends[1::2], LineIndex(text))
+    except (_Decline, IndexError):  # IndexError: a token missing after the last
         return None
 
 
-class _Reader:
-    """The recursive descent: each method takes the index of its first token and returns
-    the index after its last, with the node built."""
+def _descend(toks: list[str], starts: list[int], stops: list[int], index: LineIndex) -> ast.Chain:
+    """The recursive descent over the tokens (token ``i`` spans ``starts[i]`` to
+    ``stops[i]``): each function takes the index of its first token and returns the index
+    after its last, with the node built."""
 
-    __slots__ = ("toks", "ends", "index")
-
-    def __init__(self, toks: list[str], ends: list[int], index: LineIndex) -> None:
-        self.toks, self.ends, self.index = toks, ends, index
-
-    def chain(self) -> ast.Chain:
-        toks = self.toks
-        stages = []
-        i = 0
-        while True:
-            i, call = self.call(i, 0)
-            if toks[i] == ":":
-                i, assertion = self.value(i + 1, 0)
-                stages.append(ast.Stage(call, assertion, call.span.cover(assertion.span)))
-            else:
-                stages.append(ast.Stage(call, None, call.span))
-            tok = toks[i]
-            if tok == "->":
-                i += 1
-            elif tok:
-                raise _Decline
-            else:
-                return ast.Chain(tuple(stages), stages[0].span.cover(stages[-1].span))
-
-    def call(self, i: int, depth: int) -> tuple[int, ast.Call]:
+    def call(i: int, depth: int) -> tuple[int, ast.Call]:
         """``NAME ( arguments? )``; ``toks[i]`` must be the name."""
-        toks, ends = self.toks, self.ends
         name = toks[i]
-        if name[:1] not in _NAME_START or name[-1] == "]" or toks[i + 1] != "(":
+        if name[0] not in _NAME_START or name[-1] == "]" or toks[i + 1] != "(":
             raise _Decline
         depth += 1
         if depth > MAX_DEPTH:
@@ -163,11 +140,10 @@ class _Reader:
         args = []
         j = i + 2
         if toks[j] != ")":
-            value = self.value
             while True:
                 key = toks[j]
-                if toks[j + 1] == "=" and key[:1] in _NAME_START and key[-1] != "]":
-                    key_span = Span(ends[2 * j], ends[2 * j + 1], self.index)
+                if toks[j + 1] == "=" and key[0] in _NAME_START and key[-1] != "]":
+                    key_span = Span(starts[j], stops[j], index)
                     j, item = value(j + 2, depth)
                     args.append(ast.Arg(key, key_span, item, key_span.cover(item.span)))
                 else:
@@ -182,47 +158,40 @@ class _Reader:
                     break
                 else:
                     raise _Decline
-        start = ends[2 * i]
-        span = Span(start, ends[2 * i + 1], self.index)
-        return j + 1, ast.Call(name, span, tuple(args), Span(start, ends[2 * j + 1], self.index))
+        start = starts[i]
+        span = Span(start, stops[i], index)
+        return j + 1, ast.Call(name, span, tuple(args), Span(start, stops[j], index))
 
-    def value(self, i: int, depth: int) -> tuple[int, ast.Value]:
-        toks = self.toks
+    def value(i: int, depth: int) -> tuple[int, ast.Value]:
         tok = toks[i]
-        first = tok[:1]
-        if first in _NAME_START:
-            if toks[i + 1] == "(":
-                return self.call(i, depth)
-            span = Span(self.ends[2 * i], self.ends[2 * i + 1], self.index)
-            if tok[-1] == "]":  # INDEXED: one of a layer's outputs, `dec[0]`
-                name, _, at = tok[:-1].partition("[")
-                return i + 1, ast.Ref(name, int(at), span)
-            return i + 1, ast.Word(tok, span)
+        first = tok[0]
         if first in _NUMBER_START and tok != "->":
-            span = Span(self.ends[2 * i], self.ends[2 * i + 1], self.index)
-            if any(mark in tok for mark in _FLOAT_MARKS):
-                return i + 1, ast.Float(float(tok), span)
+            if "." in tok or "e" in tok or "E" in tok:
+                return i + 1, ast.Float(float(tok), Span(starts[i], stops[i], index))
             if len(tok) > MAX_DIGITS:  # maybe past the limit: the tables say so (E009)
                 raise _Decline
-            return i + 1, ast.Int(int(tok), span)
+            return i + 1, ast.Int(int(tok), Span(starts[i], stops[i], index))
+        if first in _NAME_START:
+            if toks[i + 1] == "(":
+                return call(i, depth)
+            if tok[-1] == "]":  # INDEXED: one of a layer's outputs, `dec[0]`
+                name, _, at = tok[:-1].partition("[")
+                return i + 1, ast.Ref(name, int(at), Span(starts[i], stops[i], index))
+            return i + 1, ast.Word(tok, Span(starts[i], stops[i], index))
         if first == '"':
-            span = Span(self.ends[2 * i], self.ends[2 * i + 1], self.index)
-            return i + 1, ast.String(unescape(tok[1:-1]), span)
-        if first in _CLOSE:
-            return self.brackets(i, depth, _CLOSE[first])
-        raise _Decline
-
-    def brackets(self, i: int, depth: int, close: str) -> tuple[int, ast.Value]:
-        """A tuple ``( values )`` or a list ``[ values ]``."""
+            return i + 1, ast.String(unescape(tok[1:-1]), Span(starts[i], stops[i], index))
+        close = _CLOSE.get(first)
+        if close is None:
+            raise _Decline
+        # a tuple `( values )` or a list `[ values ]`
         depth += 1
         if depth > MAX_DEPTH:
             raise _Decline
-        toks = self.toks
         items = []
         j = i + 1
         if toks[j] != close:
             while True:
-                j, item = self.value(j, depth)
+                j, item = value(j, depth)
                 items.append(item)
                 tok = toks[j]
                 if tok == ",":
@@ -233,6 +202,22 @@ class _Reader:
                     break
                 else:
                     raise _Decline
-        span = Span(self.ends[2 * i], self.ends[2 * j + 1], self.index)
         node = ast.Tuple if close == ")" else ast.List
-        return j + 1, node(tuple(items), span)
+        return j + 1, node(tuple(items), Span(starts[i], stops[j], index))
+
+    stages = []
+    i = 0
+    while True:
+        i, head = call(i, 0)
+        if toks[i] == ":":
+            i, assertion = value(i + 1, 0)
+            stages.append(ast.Stage(head, assertion, head.span.cover(assertion.span)))
+        else:
+            stages.append(ast.Stage(head, None, head.span))
+        tok = toks[i]
+        if tok == "->":
+            i += 1
+        elif tok:
+            raise _Decline
+        else:
+            return ast.Chain(tuple(stages), stages[0].span.cover(stages[-1].span))

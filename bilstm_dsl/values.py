@@ -9,8 +9,9 @@ The name tables mirror Keras 3's own registries (``keras/src/activations/__init_
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from . import ast
@@ -52,11 +53,19 @@ class ArgError(Exception):
         self.help = help
 
 
-def suggest(word: str, choices: object) -> str | None:
-    """The closest known name to ``word``, for a did-you-mean."""
+def suggest(word: str, choices: Iterable[str]) -> str | None:
+    """The closest known name to ``word``, for a did-you-mean. Remembered per word and
+    choices: a spec can misspell the same name thousands of times, and each answer costs
+    difflib a pass over every choice."""
+    key = choices if isinstance(choices, frozenset | tuple) else tuple(choices)
+    return _closest(word.lower(), key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _closest(word: str, choices: frozenset[str] | tuple[str, ...]) -> str | None:
     import difflib  # only a misspelling needs it; keep it off every check's start-up
 
-    found = difflib.get_close_matches(word.lower(), sorted(choices), n=1, cutoff=0.6)  # type: ignore[arg-type]
+    found = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return found[0] if found else None
 
 
