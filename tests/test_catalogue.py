@@ -52,4 +52,3 @@ def test_readme_table_is_generated_from_the_catalogue():
     assert readme == with_readme_table(readme), "run `python -m bilstm_dsl.docs --write`"
     for code in CATALOGUE:
         assert f"[{code}](docs/diagnostics.md#" in readme
-

@@ -224,9 +224,7 @@ def _same_shape(expected: Any, real: Any) -> bool:
     """Every known dimension of ``expected`` equals ``real``'s (a `None` past the batch
     depends on the steps given and is not compared)."""
     if expected and isinstance(expected[0], list):
-        return len(expected) == len(real) and all(
-            _same_shape(e, r) for e, r in zip(expected, real)
-        )
+        return len(expected) == len(real) and all(_same_shape(e, r) for e, r in zip(expected, real))
     if not real or isinstance(real[0], list) or len(expected) != len(real):
         return False
     return all(e is None or e == r for e, r in zip(expected, real))
