@@ -171,40 +171,48 @@ def render(diag: Diagnostic, source: str, path: str, color: bool = False) -> str
     index = span._index if span._index.text is source else index_for(source)
     line, column = index.line_col(span.start)
     tone = _COLORS[diag.severity]
-    label = _paint(f"{diag.severity}[{diag.code}]", f"1;{tone}", color)
+    label = _paint(f"{_NAMES[diag.severity]}[{diag.code}]", f"1;{tone}", color)
     location = _paint(f"{_printable_path(path)}:{line}:{column}:", "1", color)
-    head = f"{location} {label}: {printable(diag.message)}"
-    help_text = printable(diag.help) if diag.help else None
+    head = f"{location} {label}: {_printable_message(diag.message)}"
+    help_text = _printable_message(diag.help) if diag.help else None
     if not source:  # nothing to show: an empty or unread file
         return head + (f"\n  = help: {help_text}" if help_text else "")
     # The part of the span's line that can be shown: from a window before the span to the
     # line's end or two windows after it, whichever comes first.
     at = max(0, min(span.start, len(source)))
     lo = max(at - (column - 1), at - _WINDOW)
-    stop = _LINE_BREAK.search(source, at, min(len(source), at + 2 * _WINDOW))
-    hi = stop.start() if stop else min(len(source), at + 2 * _WINDOW)
+    far = min(len(source), at + 2 * _WINDOW)
+    newline, ret = source.find("\n", at, far), source.find("\r", at, far)  # memchr, not re
+    stop = newline if ret < 0 else ret if newline < 0 else min(newline, ret)
+    hi = far if stop < 0 else stop
     text = source[lo:hi]
     number = str(line)
     gutter = " " * len(number)
     # Long lines are cut around the span so the carets stay on screen.
     start_col = at - lo
-    end_col = span.end - lo if index.line_col(span.end)[0] == line else len(text)
+    # The span ends on this line unless a line break comes first (past the window's end,
+    # the carets stop at the window's end either way).
+    end_col = span.end - lo if stop < 0 or span.end <= hi else len(text)
     end_col = max(min(end_col, len(text)), start_col + 1)
     shown, offset = _window(text, start_col, end_col)
     start_col -= offset
     end_col -= offset
-    escaped = printable(shown)
+    escaped = shown if _is_safe(source) else printable(shown)
     if escaped == shown and "\t" not in shown:
         pad, width = " " * start_col, min(end_col, len(shown)) - start_col
     else:  # escapes widen the text; tabs stay tabs under it, so the carets line up
         pad = _NOT_TAB.sub(" ", printable(shown[:start_col]))
         width = len(printable(shown[start_col:end_col]))
     carets = pad + _paint("^" * max(1, width), f"1;{tone}", color)
-    bar = _paint("|", "1;34", color)
-    out = [head, f"{gutter} {bar}", f"{number} {bar} {escaped}", f"{gutter} {bar} {carets}"]
-    if help_text:
-        out.append(f"{gutter} = {_paint('help', '1;36', color)}: {help_text}")
-    return "\n".join(out)
+    bar, help_label = _BAR_HELP[color]
+    text = f"{head}\n{gutter} {bar}\n{number} {bar} {escaped}\n{gutter} {bar} {carets}"
+    return f"{text}\n{gutter} = {help_label}: {help_text}" if help_text else text
+
+
+_NAMES = {severity: severity.value for severity in Severity}
+_BAR_HELP = {
+    color: (_paint("|", "1;34", color), _paint("help", "1;36", color)) for color in (False, True)
+}
 
 
 @functools.lru_cache(maxsize=64)
@@ -212,14 +220,35 @@ def _printable_path(path: str) -> str:
     return printable(path)
 
 
-_LINE_BREAK = re.compile(r"[\r\n]")
+@functools.lru_cache(maxsize=4096)
+def _printable_message(text: str) -> str:
+    """`printable` of a message or help: a spec with many problems repeats a few texts."""
+    return printable(text)
+
+
+_last_safe: tuple[str, bool] | None = None
+
+
+def _is_safe(source: str) -> bool:
+    """Whether ``source`` holds nothing `printable` would escape: one pass per source, so
+    that each diagnostic of a long spec skips the scan of its line."""
+    global _last_safe
+    if _last_safe is None or _last_safe[0] is not source:
+        _last_safe = (source, _UNSAFE_IN_LINE.search(source) is None)
+    return _last_safe[1]
+
+
 _NOT_TAB = re.compile(r"[^\t]")
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0a-\x1f\x7f-\x9f"  # C0 but tab, DEL, C1: ESC starts terminal commands
+_UNSAFE_CLASS = (
+    "\x7f-\x9f"  # DEL, C1
     "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidirectional marks and overrides
     "\u2028\u2029"  # line and paragraph separators
-    "\ud800-\udfff]"  # lone surrogates: undecodable bytes of a file name
+    "\ud800-\udfff"  # lone surrogates: undecodable bytes of a file name
 )
+_UNSAFE = re.compile(f"[\x00-\x08\x0a-\x1f{_UNSAFE_CLASS}]")
+"""What `printable` escapes: C0 but tab (ESC starts terminal commands) and the above."""
+_UNSAFE_IN_LINE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_UNSAFE_CLASS}]")
+"""As `_UNSAFE` but for line breaks, which a source line shown never holds."""
 
 
 def _escape(match: re.Match[str]) -> str:

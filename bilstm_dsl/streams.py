@@ -130,8 +130,20 @@ def print_diagnostics(result: CheckResult, to_stdout: bool = False) -> None:
         texts = rendered(result, color)
     else:
         texts = (render(d, result.source, result.path, color) for d in result.diagnostics)
-    for text in texts:
-        if to_stdout:
-            out(text + "\n")
-        else:
+    if not to_stdout:
+        for text in texts:
             err(text)
+        return
+    batch: list[str] = []
+    for text in texts:  # a write per few hundred diagnostics, not per diagnostic
+        batch.append(text)
+        if len(batch) == _BATCH:
+            batch.append("")
+            out("\n".join(batch))
+            batch.clear()
+    if batch:
+        batch.append("")
+        out("\n".join(batch))
+
+
+_BATCH = 256
