@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from . import ast
 from . import values as v
-from .diagnostics import Span
+from .diagnostics import Diagnostic, Fix, Severity, Span
 from .layers import ALIASES, INPUT, KNOWN_NAMES, LAYERS, LayerSpec
 from .model import Context, Layer
 from .naming import name_layers
@@ -311,6 +311,8 @@ def assign(ctx: Context, layer: Layer, name: str, value: ast.Value, span: Span, 
                 stage=index,
             )
             return False
+    if param.legacy is not None:
+        ignored(ctx, layer, name, span, param.legacy, index)
     if type(coerced) is ast.Call:
         inner = resolve(ctx, coerced, index)
         if inner is None:
@@ -323,6 +325,30 @@ def assign(ctx: Context, layer: Layer, name: str, value: ast.Value, span: Span, 
     layer.args[name] = coerced
     layer.spans[name] = span
     return True
+
+
+def ignored(ctx: Context, layer: Layer, name: str, span: Span, why: str, index: int) -> None:
+    """W506: an argument Keras 3 accepts and ignores, with the edit that deletes it (and
+    the comma that joins it to its neighbour)."""
+    args = layer.call.args
+    at = next((i for i, arg in enumerate(args) if arg.span == span), None)
+    if at is not None and at > 0:
+        cut = Span.at(ctx.source, args[at - 1].span.end, span.end)
+    elif at is not None and at + 1 < len(args):
+        cut = Span.at(ctx.source, span.start, args[at + 1].span.start)
+    else:
+        cut = span
+    ctx.diags.append(
+        Diagnostic(
+            "W506",
+            Severity.WARNING,
+            span,
+            f"Keras 3 ignores `{name}` on `{layer.written}`: {why}",
+            help=f"delete `{ctx.text(span)}`",
+            stage=index,
+            fix=Fix(cut, "", f"delete `{name}`"),
+        )
+    )
 
 
 def validate(ctx: Context, layer: Layer, index: int) -> Layer | None:

@@ -333,4 +333,10 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
         "an input or a named tensor that nothing uses",
         "x = input(20, 3)\nm = input(5)\ny = x -> lstm(8)",
     ),
+    (
+        "W506",
+        W,
+        "a Keras 2 argument Keras 3 accepts and ignores (`input_length`, `input_shape`)",
+        'input(50, dtype="int32") -> embedding(1000, 16, input_length=50)',
+    ),
 )

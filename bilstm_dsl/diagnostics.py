@@ -120,6 +120,27 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class Fix:
+    """A machine-applicable edit that resolves a diagnostic: ``span`` replaced by ``text``
+    (empty to delete), described by ``title`` for an editor's quick-fix menu."""
+
+    span: Span
+    text: str
+    title: str
+
+    def to_json(self) -> dict[str, object]:
+        span = self.span
+        return {
+            "title": self.title,
+            "line": span.line,
+            "column": span.column,
+            "end_line": span.end_line,
+            "end_column": span.end_column,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem found in a spec.
 
@@ -133,23 +154,28 @@ class Diagnostic:
     message: str
     help: str | None = None
     stage: int | None = None
+    fix: Fix | None = None
+    """An edit that resolves it, where one is certain (e.g. deleting an ignored argument)."""
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
     def to_json(self, path: str) -> dict[str, object]:
+        span = self.span
+        line, column = span._index.line_col(span.start)
+        end_line, end_column = span._index.line_col(span.end)
         return {
             "path": path,
-            "line": self.span.line,
-            "column": self.span.column,
-            "end_line": self.span.end_line,
-            "end_column": self.span.end_column,
+            "line": line,
+            "column": column,
+            "end_line": end_line,
+            "end_column": end_column,
             "code": self.code,
             "severity": self.severity.value,
             "message": self.message,
             "help": self.help,
-        }
+        } | ({"fix": self.fix.to_json()} if self.fix is not None else {})
 
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTE: "36"}

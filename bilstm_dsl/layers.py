@@ -31,6 +31,11 @@ class Param:
     """Returns why a well-typed value is still invalid, or None."""
     call: bool = False
     """Given when the layer is called, not made: ``LSTM(8)(x, initial_state=[h, c])``."""
+    kwarg: bool = False
+    """Taken from ``**kwargs`` rather than the signature, so keyword only."""
+    legacy: str | None = None
+    """Why Keras 3 accepts this argument and ignores it (a Keras 2 argument): the checker
+    warns (W506) with a fix deleting it, and the backends leave it out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +89,12 @@ class LayerSpec:
         setattr_(self, "defaults", defaults)
         setattr_(self, "required", tuple(p for p in self.params if p.default is REQUIRED))
         if self.positional is None:
-            keyword_only = {p.name for p in _COMMON}
-            names = tuple(p.name for p in self.params if p.name not in keyword_only and not p.call)
+            keyword_only = {p.name for p in _COMMON if not p.kwarg}
+            names = tuple(
+                p.name
+                for p in self.params
+                if p.name not in keyword_only and not p.call and not p.kwarg
+            )
             setattr_(self, "positional", names)
         flags = {p.name: p.name for p in self.params if p.type is v.BOOL}
         flags.update({flag: arg for flag, arg in FLAGS.items() if arg in self.by_name})
@@ -102,8 +111,32 @@ ACTIVATION_BOOL = {"linear": "keep", "exponential": "float", "tanh": "float"}
 
 FLAGS = {"seq": "return_sequences", "state": "return_state", "backwards": "go_backwards"}
 
+# Keras 2 arguments Keras 3 still accepts and ignores. ``Layer.__init__`` pops
+# ``input_shape``/``input_dim`` (keras/src/layers/layer.py: it warns "Do not pass an
+# `input_shape`/`input_dim` argument to a layer"; only a Sequential model's first layer
+# reads them, and a spec's shape comes from ``input(...)``); ``Embedding.__init__`` pops
+# ``input_length`` (keras/src/layers/core/embedding.py: "deprecated. Just remove it").
+_IGNORED_SHAPE = "the shape comes from `input(...)`; Keras 3 reads it only in a Sequential model"
+_INPUT_SHAPE = Param("input_shape", v.OPT_SHAPE, None, kwarg=True, legacy=_IGNORED_SHAPE)
+_INPUT_DIM = Param(
+    "input_dim", v.OPT_INT, None, check=v.positive, kwarg=True, legacy=_IGNORED_SHAPE
+)
+_INPUT_LENGTH = Param(
+    "input_length",
+    v.OPT_INT,
+    None,
+    check=v.positive,
+    kwarg=True,
+    legacy="the sequence length comes from `input(...)`",
+)
+
 # Arguments every Keras layer takes through ``Layer.__init__(**kwargs)``.
-_COMMON = (Param("name", v.LAYER_NAME, None), Param("trainable", v.BOOL, True))
+_COMMON = (
+    Param("name", v.LAYER_NAME, None),
+    Param("trainable", v.BOOL, True),
+    _INPUT_SHAPE,
+    _INPUT_DIM,
+)
 
 _ALL = None
 _POS = v.positive
@@ -120,6 +153,12 @@ _KERNEL_AND_BIAS = (
     Param("bias_constraint", v.CONSTRAINT, None),
 )
 _RATE = v.rate
+
+
+def _implementation(arg: str, value: object) -> str | None:
+    if value not in (1, 2):
+        return f"Keras 3 has implementations 1 and 2 (any other value runs as 2), got {value}"
+    return None
 
 
 _INITIAL_STATE = Param("initial_state", v.TENSORS, None, call=True)
@@ -169,6 +208,11 @@ def _recurrent_params(*, gates: bool, gru: bool = False, lstm: bool = False) -> 
         params.append(Param("reset_after", v.BOOL, True))
     if gates:
         params.append(Param("use_cudnn", v.USE_CUDNN, "auto"))
+        # LSTM and GRU pop it from kwargs for their cell (keras/src/layers/rnn/lstm.py):
+        # 1 computes each gate with its own small matmuls, 2 (the default, and anything
+        # but 1) with one fused matmul; the weights and results are the same.
+        # `recurrent_dropout` forces 1.
+        params.append(Param("implementation", v.INT, 2, check=_implementation, kwarg=True))
     return tuple(params) + _COMMON + (_INITIAL_STATE,)
 
 
@@ -427,7 +471,8 @@ LAYERS: dict[str, LayerSpec] = {
                 Param("embeddings_constraint", v.CONSTRAINT, None),
                 Param("mask_zero", v.BOOL, False),
             )
-            + _COMMON,
+            + _COMMON[:3]  # `input_dim` is Embedding's own argument
+            + (_INPUT_LENGTH,),
             _ALL,
             shapes.embedding,
             mask="source",

@@ -25,7 +25,12 @@ def layer_call(layer: Layer, name: str | None = None) -> Call:
     args: list[object] = []
     kwargs: dict[str, object] = {}
     for param in spec.params:
-        if param.name not in layer.args or param.name == "name" or param.call:
+        if (
+            param.name not in layer.args
+            or param.name == "name"
+            or param.call
+            or param.legacy is not None  # Keras 3 ignores it (W506)
+        ):
             continue
         value = layer.args[param.name]
         if isinstance(value, Layer):

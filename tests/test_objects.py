@@ -1,0 +1,156 @@
+"""Argument objects (``l2(0.001)``, ``orthogonal(gain=1.0, seed=1)``, ``max_norm(3)``) and the
+Keras 2 arguments Keras 3 still takes (``implementation``, ``input_length``): codes, spans,
+fixes, and the registry's coherence with Keras's constructors.
+
+Configs compared with hand-written Keras live in test_parity_objects.py.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+from conftest import codes
+
+from bilstm_dsl import check
+from bilstm_dsl.layers import LAYERS
+
+
+def only(source: str, code: str):
+    found = [d for d in check(source).diagnostics if d.code == code]
+    assert len(found) == 1, [(d.code, d.message) for d in check(source).diagnostics]
+    return found[0]
+
+
+def text_at(source: str, span) -> str:
+    return source[span.start : span.end]
+
+
+def apply_fix(source: str, diag) -> str:
+    fix = diag.fix
+    return source[: fix.span.start] + fix.text + source[fix.span.end :]
+
+
+# -- legacy arguments: implementation
+
+
+@pytest.mark.parametrize("layer", ["lstm", "gru"])
+@pytest.mark.parametrize("value", [1, 2])
+def test_implementation_is_accepted_on_lstm_and_gru(layer, value):
+    assert codes(f"input(20, 3) -> {layer}(8, implementation={value})") == []
+
+
+@pytest.mark.parametrize("value", ["0", "3", "-1"])
+def test_implementation_other_than_1_or_2_is_refused(value):
+    source = f"input(20, 3) -> lstm(8, implementation={value})"
+    diag = only(source, "E104")
+    assert text_at(source, diag.span) == value
+
+
+def test_implementation_is_keyword_only_as_in_keras():
+    # Keras pops it from **kwargs: it is never the argument after `use_cudnn`.
+    assert "implementation" not in LAYERS["lstm"].positional
+    assert codes("input(20, 3) -> simplernn(8, implementation=1)") == ["E102"]
+
+
+# -- legacy arguments: ignored, W506 with a fix
+
+
+@pytest.mark.parametrize(
+    ("source", "argument", "fixed"),
+    [
+        (
+            'input(50, dtype="int32") -> embedding(1000, 16, input_length=50) -> lstm(8)',
+            "input_length=50",
+            'input(50, dtype="int32") -> embedding(1000, 16) -> lstm(8)',
+        ),
+        (
+            'input(50, dtype="int32") -> embedding(input_length=50, input_dim=9, output_dim=4)',
+            "input_length=50",
+            'input(50, dtype="int32") -> embedding(input_dim=9, output_dim=4)',
+        ),
+        (
+            "input(20, 3) -> lstm(8, input_shape=(20, 3))",
+            "input_shape=(20, 3)",
+            "input(20, 3) -> lstm(8)",
+        ),
+        (
+            "input(20, 3) -> dense(4, input_dim=3)",
+            "input_dim=3",
+            "input(20, 3) -> dense(4)",
+        ),
+        (
+            "input(20, 3) -> bilstm(8, input_shape=(20, 3), seq) -> dense(1)",
+            "input_shape=(20, 3)",
+            "input(20, 3) -> bilstm(8, seq) -> dense(1)",
+        ),
+        (
+            "input(20, 3) -> flatten(input_shape=(20, 3))",
+            "input_shape=(20, 3)",
+            "input(20, 3) -> flatten()",
+        ),
+    ],
+)
+def test_an_ignored_argument_warns_with_a_fix_that_deletes_it(source, argument, fixed):
+    diag = only(source, "W506")
+    assert diag.severity == "warning"
+    assert text_at(source, diag.span) == argument
+    assert "ignores" in diag.message
+    assert apply_fix(source, diag) == fixed
+    assert "W506" not in codes(fixed)
+    assert diag.to_json("x.arch")["fix"]["text"] == ""
+
+
+def test_an_ignored_argument_is_still_type_checked():
+    assert codes('input(50, dtype="int32") -> embedding(9, 4, input_length="long")') == ["E103"]
+
+
+def test_a_layer_without_kwargs_refuses_input_shape_as_keras_does():
+    # SpatialDropout1D(rate, seed=None, name=None, dtype=None) has no **kwargs.
+    assert codes("input(20, 3) -> spatialdropout1d(0.1, input_shape=(20, 3))") == ["E102"]
+
+
+def test_ignored_arguments_do_not_reach_the_backends():
+    from bilstm_dsl.backends.plan import plan
+
+    result = check('input(50, dtype="int32") -> embedding(9, 4, input_length=50)')
+    (step,) = plan(result, "m").steps
+    assert "input_length" not in step.call.kwargs
+
+
+@pytest.mark.keras
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_every_keyword_only_argument_reaches_a_keras_constructor(name, keras, recwarn):
+    """The registry's ``kwarg`` arguments are not in the signatures (the registry test
+    skips them): each must still be taken by the constructor, and the ignored ones only
+    warned about."""
+    spec = LAYERS[name]
+    taken = [p for p in spec.params if p.kwarg]
+    parameters = inspect.signature(getattr(keras.layers, spec.keras_class).__init__).parameters
+    takes_kwargs = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+    assert taken == [] or takes_kwargs
+    samples = {"implementation": 1, "input_shape": (20, 3), "input_dim": 3, "input_length": 20}
+    required = {
+        "units": 4,
+        "rate": 0.1,
+        "input_dim": 9,
+        "output_dim": 4,
+        "stddev": 0.1,
+        "n": 2,
+        "filters": 4,
+        "kernel_size": 3,
+        "pool_size": 2,
+        "target_shape": (4,),
+        "activation": "relu",
+        "axes": 1,
+        "num_heads": 2,
+        "key_dim": 2,
+    }
+    for param in taken:
+        args = {p.name: required[p.name] for p in spec.required if p.name != "layer"}
+        if any(p.name == "layer" for p in spec.required):
+            args["layer"] = keras.layers.LSTM(2)
+        args[param.name] = samples[param.name]
+        layer = getattr(keras.layers, spec.keras_class)(**args)
+        if param.name == "implementation":
+            assert layer.cell.implementation == 1
