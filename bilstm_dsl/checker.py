@@ -17,7 +17,6 @@ import operator
 from . import ast
 from .bind import bind_stages
 from .diagnostics import Diagnostic, Span
-from .graph import check_graph
 from .infer import infer
 from .lints import MODEL_LINTS
 from .model import ERROR, MAX_SOURCE_BYTES, CheckResult, Context, Graph, Layer, StageInfo
@@ -109,6 +108,8 @@ def _run_graph(source: str, path: str, program: ast.Program) -> CheckResult:
     ctx = Context(source, path, [])
     ctx.inputs = set()
     ctx.graph = True
+    from .graph import check_graph  # a graph's passes: not loaded to check a chain
+
     infos, graph = check_graph(ctx, program)
     applied = tuple(i for i in infos if i.index not in ctx.shared)
     for lint in MODEL_LINTS:

@@ -122,15 +122,20 @@ def _json_rows(results: Iterable[CheckResult]) -> None:
     a 2 MiB spec can hold 200,000 diagnostics, and json.dumps(indent=...) builds the whole
     text from millions of pieces in Python, at seconds and hundreds of megabytes."""
     first = True
+    batch: list[str] = []
     for result in results:
         if is_model_path(result.path):  # rows name the layer instead of a line
             from .saved_check import rows
         else:
             rows = _spec_rows
         for row in rows(result):
-            out(("[\n  " if first else ",\n  ") + json.dumps(row))
+            batch.append(("[\n  " if first else ",\n  ") + json.dumps(row))
             first = False
-    out("[]\n" if first else "\n]\n")
+            if len(batch) == 256:  # a write per few hundred rows
+                out("".join(batch))
+                batch.clear()
+    batch.append("[]\n" if first else "\n]\n")
+    out("".join(batch))
 
 
 def _spec_rows(result: CheckResult) -> Iterable[dict[str, object]]:
