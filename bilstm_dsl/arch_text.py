@@ -74,6 +74,9 @@ class Call:
     inner: Call | None = None
     backward: Call | None = None
     keep_name: bool = field(default=False)
+    extra: tuple[str, ...] = ()
+    """Arguments already written, placed before the name: a graph's
+    ``initial_state=[h, c]``, whose tensors are names of the graph, not values."""
 
 
 # -- reading configs
@@ -193,6 +196,8 @@ def _config_only(key: str, raw: object, config: dict[str, object], role: str, re
             )
         return
     expected = kc.CONFIG_ONLY[key]
+    if key == "attention_axes" and isinstance(raw, list) and raw == list(range(1, len(raw) + 1)):
+        return  # what a built MultiHeadAttention saves: every axis but the batch and the last
     if key == "zero_output_for_mask" and role in ("forward", "backward"):
         expected = bool(config.get("return_sequences"))  # Bidirectional sets it so
     if not kc.same(raw, expected):
@@ -208,8 +213,11 @@ def _value(kind: v.Type, raw: object) -> object:
         return kc.constraint(raw)
     if kind is v.ACTIVATION:
         return kc.activation(raw)
-    if kind in (v.SIZE1, v.OPT_SIZE1, v.AXIS) and isinstance(raw, list | tuple) and len(raw) == 1:
-        raw = raw[0]  # Keras saves sizes as 1-tuples, and a built LayerNormalization's axis
+    one = (v.SIZE1, v.OPT_SIZE1, v.AXIS, v.OPT_INT)
+    if kind in one and isinstance(raw, list | tuple) and len(raw) == 1:
+        # Keras saves sizes as 1-tuples, and a built LayerNormalization's axis, and
+        # MultiHeadAttention's output_shape
+        raw = raw[0]
     return _plain(raw)
 
 
@@ -347,6 +355,7 @@ def write(call: Call) -> str:
         name = _short_name(spec)
         positional, flags, keywords = _arguments(spec, call.args)
         parts = positional + flags + keywords
+    parts += call.extra
     if call.keep_name:
         parts.append(f"name={_quoted(str(call.name))}")
     return f"{name}({', '.join(parts)})"

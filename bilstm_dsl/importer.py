@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import arch_text
+from . import arch_text, import_graph
 from .arch_text import ImportProblem, LayerRef
 from .checker import CheckResult, check
 from .keras2 import modernize
@@ -46,14 +46,13 @@ CODES = {
 concern the saved model rather than a spec, so they live here rather than in the
 diagnostics catalogue, whose examples are `.arch` text."""
 
-GRAPHS = (
-    "import writes chains for now: write this graph in .arch by hand, with named tensors "
-    "and `model(inputs=..., outputs=...)`, or keep it in Python"
-)
+
+class NotAChain(ImportProblem):
+    """The model is not a chain: `import_graph` writes it as a graph instead."""
 
 
-def _not_a_chain(message: str, layer: LayerRef | None, help: str | None = GRAPHS) -> ImportProblem:
-    return ImportProblem("I103", message, layer, help)
+def _not_a_chain(message: str, layer: LayerRef | None) -> ImportProblem:
+    return NotAChain("I103", message, layer)
 
 
 @dataclass(frozen=True)
@@ -78,22 +77,70 @@ def import_model(model: dict[str, object], path: str = "<model>") -> Imported:
     cannot express; ``path`` names the model in the check's result."""
     try:
         model, notes = modernize(model)
-        entries, outputs = chain(model)
-        stages = [arch_text.translate_input(entries[0])]
-        stages += [arch_text.translate(entry) for entry in entries[1:]]
+        head = "".join(f"# note: {note}\n" for note in notes)
+        try:
+            text, refs, result = _as_chain(model, head, path)
+        except NotAChain:
+            text, refs, result = _as_graph(model, head, path)
     except RecursionError:  # layers wrapped in layers, hundreds deep: not from Keras
         raise _malformed("the config nests layers inside layers too deeply to read") from None
-    arch_text.settle_names(stages[1:])
-    lines = [f"# note: {note}" for note in notes]
-    lines.append(_write(stages[0]))
-    lines += ["  -> " + _write(stage) for stage in stages[1:]]
-    text = "\n".join(lines) + "\n"
-    refs = tuple(stage.ref for stage in stages)
-    result = check(text, path)
-    _confirm(result, refs, entries, outputs)
     config = model.get("config")
     name = config.get("name") if isinstance(config, dict) else None
     return Imported(text, tuple(notes), refs, result, name if isinstance(name, str) else None)
+
+
+def _as_chain(model: dict[str, object], head: str, path: str):  # noqa: ANN202
+    """The model as a chain, one stage per line; `NotAChain` where it is not one."""
+    entries, outputs = chain(model)
+    stages = [arch_text.translate_input(entries[0])]
+    stages += [arch_text.translate(entry) for entry in entries[1:]]
+    arch_text.settle_names(stages[1:])
+    lines = [_write(stages[0])]
+    lines += ["  -> " + _write(stage) for stage in stages[1:]]
+    text = head + "\n".join(lines) + "\n"
+    refs = tuple(stage.ref for stage in stages)
+    result = check(text, path)
+    _confirm(result, refs, entries, outputs)
+    return text, refs, result
+
+
+def _as_graph(model: dict[str, object], head: str, path: str):  # noqa: ANN202
+    """The functional model as a graph (`import_graph`), with ``model(...)`` only where
+    the defaults would give other inputs or outputs than the saved ones."""
+    config = model["config"]
+    assert isinstance(config, dict)
+    layers = [layer for layer in config["layers"] if isinstance(layer, dict)]
+    outputs = _tensors(config.get("output_layers"))
+    masks = _mask_ops(layers, outputs)
+    layers = [layer for layer in layers if _name(layer) not in masks]
+    nodes = import_graph.read_nodes(layers, masks, _name, _collect, _is_tensor)
+    inputs = _tensors(config.get("input_layers"))
+    for node in nodes.values():
+        for t in [*node.inputs, *node.states]:
+            made = nodes.get(t[:2])
+            if made is None or not 0 <= t[2] < made.ports:
+                raise _malformed(f"the layer takes {t[0]!r}'s tensor {t[2]}, which is not "
+                                 "in the model", LayerRef.of(node.layer))  # fmt: skip
+    for t in [*inputs, *outputs]:
+        made = nodes.get(t[:2])
+        if made is None or not 0 <= t[2] < made.ports or (t in inputs and not made.is_input):
+            raise _malformed(f"the model's input or output {t[0]!r} is not one of its layers")
+    writer = import_graph.GraphWriter(nodes, inputs, outputs)
+    statements = writer.statements()
+    writer.settle(statements)
+    text = head + writer.text(statements)
+    refs = tuple(LayerRef.of(node.layer) or LayerRef("?", "?") for node in writer.stages)
+    result = check(text, path)
+    graph = result.graph
+    stages = writer.stages
+    if (
+        graph is None
+        or [stages[s].name for s in graph.inputs] != [t[0] for t in inputs]
+        or [(stages[s].name, stages[s].index, port) for s, port in graph.outputs] != outputs
+    ):
+        text += writer.model_line() + "\n"
+        result = check(text, path)
+    return text, refs, result
 
 
 def _write(call: arch_text.Call) -> str:
@@ -125,14 +172,15 @@ def chain(model: dict[str, object]) -> tuple[list[dict[str, object]], list[Tenso
     cls = model.get("class_name")
     config = model.get("config")
     if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
-        raise _not_a_chain(f"a {cls} model without a list of layers", None)
+        raise _malformed(f"a {cls} model without a list of layers")
     layers = [layer for layer in config["layers"] if isinstance(layer, dict)]
     for layer in layers:
         if layer.get("class_name") in _MODELS:
-            raise _not_a_chain(
+            raise ImportProblem(
+                "I103",
                 "a model used as a layer (a nested model)",
                 LayerRef.of(layer),
-                help="import the inner model on its own, or write its layers in the chain",
+                help="import the inner model on its own, or write its layers in its place",
             )
     if cls == "Sequential":
         return _sequential(config, layers), None
@@ -172,8 +220,8 @@ def _functional(config: dict[str, object], layers: list[dict[str, object]]):  # 
         )
     sources = {t[0] for t in outputs}
     if not sources:
-        raise _not_a_chain("the model has no output", None)
-    masks = {_name(layer) for layer in layers if _is_mask_op(layer)}
+        raise _malformed("the model has no output")
+    masks = _mask_ops(layers, outputs)
     layers = [layer for layer in layers if _name(layer) not in masks]
     feeds: dict[str, list[str]] = {}
     taken: dict[str, list[int]] = {}
@@ -257,20 +305,40 @@ def _is_tensor(item: object) -> bool:
     )
 
 
-_MASK_OPS = ("NotEqual", "Any")
-
-
-def _is_mask_op(layer: dict[str, object]) -> bool:
-    """An operation Keras records when a layer computes a mask: Embedding(mask_zero) is
-    ``not_equal(ids, 0)``, Masking ``any(not_equal(x, value), axis=-1)``
-    (``compute_mask`` in keras/src/layers/core/embedding.py and layers/core/masking.py).
-    The rebuilt model computes it again by itself."""
-    module = layer.get("module")
-    return (
-        isinstance(module, str)
-        and module.startswith("keras.src.ops")
-        and layer.get("class_name") in _MASK_OPS
-    )
+def _mask_ops(layers: list[dict[str, object]], outputs: list[Tensor]) -> set[str]:
+    """The operations Keras records when layers compute masks, which the rebuilt model
+    computes again by itself: Embedding(mask_zero) is ``not_equal(ids, 0)``, Masking
+    ``any(not_equal(x, value), axis=-1)``, a merge of masked tensors ``logical_or`` (or
+    ``logical_and``, ``concatenate``) of their masks (``compute_mask`` in
+    keras/src/layers/core/embedding.py, core/masking.py, merging/base_merge.py). An
+    operation is one of them when only ``mask=`` arguments, or other such operations, take
+    its tensors; any other operation is a layer .arch has no form for (I101)."""
+    masks = {
+        _name(layer)
+        for layer in layers
+        if isinstance(layer.get("module"), str)
+        and str(layer.get("module")).startswith("keras.src.ops")
+    }
+    masks -= {t[0] for t in outputs}
+    changed = True
+    while changed:
+        changed = False
+        for layer in layers:
+            if _name(layer) in masks:
+                continue
+            nodes = layer.get("inbound_nodes")
+            for node in nodes if isinstance(nodes, list) else []:
+                if not isinstance(node, dict):
+                    continue
+                kwargs = node.get("kwargs") if isinstance(node.get("kwargs"), dict) else {}
+                used: list[Tensor] = []
+                _collect(node.get("args"), used)
+                _collect([x for k, x in kwargs.items() if k != "mask"], used)  # type: ignore[union-attr]
+                hit = {t[0] for t in used} & masks
+                if hit:
+                    masks -= hit
+                    changed = True
+    return masks
 
 
 def _nodes(layer: dict[str, object], masks: set[str]) -> list[list[Tensor]]:
@@ -289,6 +357,11 @@ def _nodes(layer: dict[str, object], masks: set[str]) -> list[list[Tensor]]:
                 raise _malformed("a call of the layer is not one Keras writes", LayerRef.of(layer))
             if len(args) != 1:
                 _extra_input(layer, f"{len(args)} positional inputs")
+            if isinstance(args[0], list):
+                raise _not_a_chain(
+                    "the layer is called on a list of tensors, which a chain cannot pass",
+                    LayerRef.of(layer),
+                )
             _collect(args, tensors)
             for key, value in kwargs.items():
                 if key == "mask" and value is not None:

@@ -92,13 +92,20 @@ CONFIG_ONLY: dict[str, object] = {
     "rms_scaling": False,
     "lora_rank": None,
     "lora_alpha": None,
+    "use_gate": False,
+    "seed": None,
+    "attention_axes": None,
+    "sliding_window": None,
 }
 """Keys a layer's config holds that are not arguments `.arch` writes, and the value each
 has when nobody set it: the dtype policy (the model computes in float32), the recurrent
 layers' ``zero_output_for_mask`` (Bidirectional sets it to ``return_sequences`` in the
 layers it wraps), the ``activity_regularizer`` every layer takes (where the registry does
 not list it), Dense's and Embedding's quantization and LoRA settings,
-LayerNormalization's ``rms_scaling``."""
+LayerNormalization's ``rms_scaling``, MultiHeadAttention's ``use_gate`` and
+``sliding_window`` (newer Keras) and ``attention_axes`` (saved as computed when built:
+every axis but the batch and the last, `arch_text` accepts that), AdditiveAttention's
+``seed`` (saved, but not an argument of its constructor)."""
 
 
 class Unexpressible(Exception):

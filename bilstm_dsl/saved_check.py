@@ -79,6 +79,11 @@ def from_import(path: str, imported: Imported) -> SavedResult:
     # Messages point at other stages by their line in the spec; the user has a model.
     first = len(imported.notes) + 1  # the notes come first, one comment line each
     layers = {first + index: ref for index, ref in enumerate(refs)}
+    if result.graph is not None:  # a graph: statements, each the stages of one line
+        layers = {}
+        for info in sorted(result.inferred, key=lambda info: info.index):
+            if info.index < len(refs):
+                layers.setdefault(info.span.line, refs[info.index])
     diagnostics = tuple(_relocated(d, layers) for d in result.diagnostics)
     return SavedResult(
         result.source,
@@ -87,6 +92,7 @@ def from_import(path: str, imported: Imported) -> SavedResult:
         result.input,
         result.stages,
         result.inferred,
+        result.graph,
         locations=locations,
         notes=imported.notes,
         name=imported.name,
