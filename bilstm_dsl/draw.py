@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import draw_render
+from .draw_graph import layout_graph
 from .draw_layout import MAX_COLUMNS, MAX_LAYERS, TAIL_LAYERS, layers_drawn, layout, shorten
 from .draw_scene import Scene
 from .model import CheckResult
@@ -38,6 +39,7 @@ __all__ = [
     "add_parser",
     "cmd_draw",
     "draw",
+    "graph_budget",
     "layers_drawn",
 ]
 
@@ -64,6 +66,12 @@ class DrawingStats:
     """Layers of a long chain not drawn, shown as one ``… N more layers`` box."""
     ids: tuple[str, ...]
     """Every SVG id given to a cell, box, merge node, arrow or label, in drawing order."""
+
+
+def graph_budget(max_layers: int) -> int:
+    """Most stages of a graph drawn, inputs included: a graph's stages sit side by side
+    as well as above each other, so it may show twice a chain's layers."""
+    return 2 * max_layers
 
 
 def draw(
@@ -94,7 +102,11 @@ def draw(
         raise ValueError(f"draw more than {TAIL_LAYERS} layers")
 
     scene = Scene(steps)
-    label_x, width_chars, hidden = layout(scene, result, max_layers)
+    if result.graph is not None:
+        hidden = layout_graph(scene, result, graph_budget(max_layers))
+        label_x, width_chars = scene.xmin, 0
+    else:
+        label_x, width_chars, hidden = layout(scene, result, max_layers)
     if title is None:
         title = Path(result.path).stem if result.path not in ("<string>", "<stdin>") else "model"
     draw_render.write(scene, target, fmt_name, shorten(title, 100), label_x, width_chars)
@@ -157,15 +169,6 @@ def cmd_draw(args: argparse.Namespace) -> int:
         print(render(diag, result.source, result.path), file=sys.stderr)
     if not result.ok:
         return 1
-    if result.graph is not None:
-        # The layout unrolls one chain of layers; a graph's branches, merges and shared
-        # layers need a layout of their own, which is not written yet (issue 12). Drawing
-        # it as a chain would show a model that is not the one checked.
-        raise UsageError(
-            f"{args.path}: draw lays out one chain of layers; this file is a graph "
-            "(named tensors), which it cannot draw yet. `bilstm-dsl summary` shows its "
-            "layers and how they connect"
-        )
     try:
         import matplotlib  # noqa: F401
     except ImportError:
@@ -178,7 +181,17 @@ def cmd_draw(args: argparse.Namespace) -> int:
         raise UsageError(f"{target}: cannot write: {error.strerror or error}") from None
     cells = stats.forward_cells + stats.backward_cells
     print(f"wrote {target} ({cells} recurrent cells, {stats.arrows} arrows)", file=sys.stderr)
-    if stats.hidden_layers:
+    if stats.hidden_layers and result.graph is not None:
+        total = len(result.stages)
+        shown = graph_budget(layers_drawn(args.steps))
+        print(
+            f"note: drew {total - stats.hidden_layers:,} of the graph's {total:,} layers "
+            f"(at most {shown} with --steps {args.steps}): the first "
+            f"{shown - TAIL_LAYERS}, one box for the {stats.hidden_layers:,} after them, "
+            f"and the last {TAIL_LAYERS}",
+            file=sys.stderr,
+        )
+    elif stats.hidden_layers:
         total = len(result.stages)
         print(
             f"note: drew {total - stats.hidden_layers:,} of the {total:,} layers: the first "

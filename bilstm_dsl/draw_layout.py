@@ -28,6 +28,7 @@ TAIL_LAYERS = 2
 _LABEL_CHARS = 40
 
 _CELL_TEXT = {"LSTM": "LSTM", "GRU": "GRU", "SimpleRNN": "RNN"}
+INPUT = ("#ffffff", "#888888")
 _MERGE_TEXT = {"concat": "‖", "sum": "+", "mul": "×", "ave": "μ"}
 
 
@@ -41,21 +42,21 @@ def shorten(text: str, limit: int = _LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _time(shape: Shape) -> int | None:
+def time_of(shape: Shape) -> int | None:
     return shape[1] if len(shape) >= 2 else None
 
 
-def _subscript(label: str) -> str:
+def subscript(label: str) -> str:
     return label.translate(str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")).replace("n", "ₙ")
 
 
-def _written(result: CheckResult, layer: Layer) -> str:
+def written(result: CheckResult, layer: Layer) -> str:
     """The layer as written in the spec, on one line, shortened if long."""
     span = layer.call.span
     return shorten(re.sub(r"\s+", " ", result.source[span.start : span.end]).strip())
 
 
-def _recurrent_rows(
+def recurrent_rows(
     c: Scene, stage: StageInfo, ports: list[Port], y0: float, length: int | None
 ) -> tuple[list[Port], float]:
     """A recurrent stage: one row (LSTM, GRU, SimpleRNN), or two and a merge
@@ -201,7 +202,7 @@ def _state_arrows(
         c.arrow(points, f"arrow-rec-{s}-{direction}-{source}", color=color, dashed=gap == i + 1)
 
 
-def _td_row(
+def td_row(
     c: Scene, stage: StageInfo, ports: list[Port], y0: float, length: int | None
 ) -> tuple[list[Port], float]:
     """`td(layer)`: the same layer applied at every step, one small box per step."""
@@ -230,7 +231,7 @@ def _td_row(
     return [Port(x, yc + h / 2, label) for label, x in zip(labels, xs)], 1.0
 
 
-def _box_row(
+def box_row(
     c: Scene, text: str, gid: str, key: str, shape: Shape, ports: list[Port], y0: float
 ) -> tuple[list[Port], float]:
     """Any other layer (or the layers not drawn): one box saying ``text``, whose output is
@@ -238,7 +239,7 @@ def _box_row(
     (drawn wide), else a single box over the one tensor coming in."""
     c.kinds.add("box")
     out_seq = len(shape) >= 3 and len(ports) > 0
-    out_labels, out_xs, out_gap = c.columns(_time(shape)) if out_seq else ([], [], None)
+    out_labels, out_xs, out_gap = c.columns(time_of(shape)) if out_seq else ([], [], None)
     in_xs = [p.x for p in ports]
     yc, h = y0 + 0.45, 0.5
     if len(ports) > 1 or out_seq:
@@ -263,6 +264,21 @@ def _label(c: Scene, x: float, y: float, lines: list[str]) -> None:
     c.text(x, y, "\n".join(lines), ha="right", va="center", fontsize=8, color=INK, linespacing=1.4)
 
 
+def input_row(c: Scene, shape: Shape, dtype: str, gid: str, stage: int, y: float) -> list[Port]:
+    """The input: a row of per-step boxes ``x₁ … xₙ`` when it is a sequence (token ids
+    count as one), else one box ``x``. Returns the ports going up."""
+    if len(shape) >= 3 or (len(shape) == 2 and dtype.startswith(("int", "uint"))):
+        length = shape[1]
+        steps, xs, gap = c.columns(length)
+        for label, x in zip(steps, xs):
+            c.box(x, y + 0.3, 0.6, 0.45, INPUT, f"x{subscript(label)}", f"{gid}-{label}")
+        c.ellipsis(xs, gap, y + 0.3)
+        c.steps_label(length, xs, y + 0.3, stage)
+        return [Port(x, y + 0.525, label) for label, x in zip(steps, xs)]
+    c.box(0.0, y + 0.3, 1.2, 0.45, INPUT, "x", gid)
+    return [Port(0.0, y + 0.525, "in")]
+
+
 def layout(c: Scene, result: CheckResult, max_layers: int) -> tuple[float, int, int]:
     """Lay the stages out, bottom to top: all of them, or the first and the last few around
     one box for the rest when there are more than ``max_layers``. Returns where the stage
@@ -271,30 +287,9 @@ def layout(c: Scene, result: CheckResult, max_layers: int) -> tuple[float, int, 
     label_x = -1.0
     labels: list[tuple[float, list[str]]] = []
     shape = result.input_shape
-    dtype = str(result.input.get("dtype"))
-    # The input: a row of per-step cells when it is a sequence (token ids count as one).
-    sequence = len(shape) >= 3 or (len(shape) == 2 and dtype.startswith(("int", "uint")))
+    ports = input_row(c, shape, str(result.input.get("dtype")), "input", 0, 0.0)
     y = 0.0
-    if sequence:
-        length = shape[1]
-        steps, xs, gap = c.columns(length)
-        for label, x in zip(steps, xs):
-            c.box(
-                x,
-                y + 0.3,
-                0.6,
-                0.45,
-                ("#ffffff", "#888888"),
-                f"x{_subscript(label)}",
-                f"input-{label}",
-            )
-        c.ellipsis(xs, gap, y + 0.3)
-        c.steps_label(length, xs, y + 0.3, 0)
-        ports = [Port(x, y + 0.525, label) for label, x in zip(steps, xs)]
-    else:
-        c.box(0.0, y + 0.3, 1.2, 0.45, ("#ffffff", "#888888"), "x", "input")
-        ports = [Port(0.0, y + 0.525, "in")]
-    labels.append((y + 0.3, [_written(result, result.input), shorten(fmt(shape))]))
+    labels.append((y + 0.3, [written(result, result.input), shorten(fmt(shape))]))
     y += 0.9
     stages: list[StageInfo | None] = list(result.stages)
     hidden: list[StageInfo] = []
@@ -306,7 +301,7 @@ def layout(c: Scene, result: CheckResult, max_layers: int) -> tuple[float, int, 
         if stage is None:  # the layers not drawn
             last = hidden[-1]
             text = f"… {len(hidden):,} more layer{'' if len(hidden) == 1 else 's'}"
-            ports, height = _box_row(c, text, "elided", "elided", last.shapes[0], ports, y)
+            ports, height = box_row(c, text, "elided", "elided", last.shapes[0], ports, y)
             lines = [
                 shorten(f"lines {hidden[0].span.line}-{last.span.line}: not drawn"),
                 shorten(fmt_shapes(last.shapes)),
@@ -317,21 +312,21 @@ def layout(c: Scene, result: CheckResult, max_layers: int) -> tuple[float, int, 
             y += height + 0.25
             continue
         cls = stage.layer.keras_class
-        length = _time(shape)
+        length = time_of(shape)
         if cls in _CELL_TEXT or cls == "Bidirectional":
-            ports, height = _recurrent_rows(c, stage, ports, y, length)
+            ports, height = recurrent_rows(c, stage, ports, y, length)
         elif cls == "TimeDistributed":
-            ports, height = _td_row(c, stage, ports, y, length)
+            ports, height = td_row(c, stage, ports, y, length)
         else:
-            text, shape_out = _written(result, stage.layer), stage.shapes[0]
-            ports, height = _box_row(
+            text, shape_out = written(result, stage.layer), stage.shapes[0]
+            ports, height = box_row(
                 c, text, f"box-{stage.index}", str(stage.index), shape_out, ports, y
             )
         params = f"{stage.params:,} param{'' if stage.params == 1 else 's'}"
         labels.append(
             (
                 y + height / 2 - 0.1,
-                [_written(result, stage.layer), shorten(fmt_shapes(stage.shapes)), params],
+                [written(result, stage.layer), shorten(fmt_shapes(stage.shapes)), params],
             )
         )
         shape = stage.shapes[0]

@@ -384,15 +384,6 @@ GOOD_EXAMPLES = sorted(
 GRAPH_EXAMPLES = sorted(p for p in EXAMPLES.rglob("*.arch") if check(p.read_text()).graph)
 
 
-@pytest.mark.parametrize("spec", GRAPH_EXAMPLES, ids=lambda p: str(p.relative_to(EXAMPLES)))
-def test_a_graph_is_refused_rather_than_drawn_as_a_chain(spec, tmp_path, capsys):
-    from bilstm_dsl.cli import main
-
-    target = tmp_path / "m.svg"
-    assert main(["draw", str(spec), "-o", str(target)]) == 2
-    assert "is a graph" in capsys.readouterr().err and not target.exists()
-
-
 @pytest.mark.parametrize("spec", GOOD_EXAMPLES, ids=lambda p: str(p.relative_to(EXAMPLES)))
 def test_every_example_draws_and_has_its_picture_in_the_docs(spec, tmp_path):
     stats = draw(check(spec.read_text(), str(spec)), tmp_path / "m.svg")
@@ -410,3 +401,175 @@ def test_importing_draw_does_not_import_matplotlib():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert proc.stdout.strip() == "False"
+
+
+# -- graphs
+
+
+def _corpus() -> dict[str, str]:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from parity.corpus_graphs import CASES
+
+    return {c.id: c.arch for c in CASES}
+
+
+GRAPH_CASES = [
+    "seq2seq_lstm_training",
+    "seq2seq_bidirectional_encoder",
+    "seq2seq_inference_decoder",
+    "initial_state_from_metadata",
+    "composite_autoencoder",
+    "siamese_lstm",
+    "shared_dense_three_times",
+    "attention_scores",
+    "outputs_every_state",
+    "inputs_inside_flows",
+    "model_outputs_its_input",
+    "transformer_block_then_lstm",
+]
+GRAPH_SPECS = {str(p.relative_to(EXAMPLES)): p.read_text() for p in GRAPH_EXAMPLES}
+GRAPH_SPECS.update({name: _corpus()[name] for name in GRAPH_CASES})
+
+
+def _stage_drawn(info, ids: set[str]) -> bool:
+    s = info.index
+    return (
+        f"box-{s}" in ids
+        or f"input-{s}" in ids
+        or any(
+            i.startswith((f"input-{s}-", f"cell-fwd-{s}-", f"cell-bwd-{s}-", f"td-{s}-"))
+            for i in ids
+        )
+    )
+
+
+@pytest.mark.parametrize("name", sorted(GRAPH_SPECS))
+def test_a_graph_draws_every_layer_edge_state_and_output(name, tmp_path, capsys):
+    spec = tmp_path / "g.arch"
+    spec.write_text(GRAPH_SPECS[name])
+    target = tmp_path / "g.svg"
+    code, out, err = run(capsys, "draw", spec, "-o", target)
+    assert code == 0 and out == "" and f"wrote {target}" in err
+    ids = svg_ids(target)
+    assert len(ids) == len(set(ids))
+    present = set(ids)
+    result = check(GRAPH_SPECS[name])
+    graph = result.graph
+    assert graph is not None
+    for info in result.stages:
+        assert _stage_drawn(info, present), info.name
+    for stage, inbound in graph.inbound.items():
+        arrows = [i for i in present if i.startswith(f"arrow-in-{stage}-")]
+        assert len(arrows) >= len(inbound), stage
+        if len(inbound) > 1:  # a merge: an arrow from each tensor it reads
+            for k in range(len(inbound)):
+                assert any(i.startswith(f"arrow-in-{stage}-{k}-") for i in arrows)
+    for stage, states in graph.initial.items():
+        for j in range(len(states)):
+            assert f"arrow-state-{stage}-{j}" in present
+    for stage, port in graph.outputs:
+        assert any(i.startswith(f"output-{stage}-{port}-") for i in present)
+    stats = draw(result, tmp_path / "again.svg")
+    assert set(stats.ids) <= present
+    assert stats.hidden_layers == 0
+
+
+def test_the_seq2seq_picture_unrolls_both_lstms_and_names_the_states(tmp_path):
+    result = check((EXAMPLES / "seq2seq" / "train.arch").read_text())
+    stats = draw(result, tmp_path / "s.svg")
+    assert stats.cells == {"lstm": DEFAULT_STEPS, "lstm_1": DEFAULT_STEPS}
+    texts = svg_texts(tmp_path / "s.svg")
+    for name in ("encoder_inputs", "decoder_inputs", "state_h", "state_c", "decoded"):
+        assert name in texts
+    ids = svg_ids(tmp_path / "s.svg")
+    # Two inputs, two unrolled LSTMs with their state arrows, one state arrow per
+    # initial state, one output node per step drawn.
+    assert sum(i.startswith("arrow-rec-") for i in ids) == 2 * (DEFAULT_STEPS - 1)
+    assert [i for i in ids if i.startswith("arrow-state-")] == [
+        "arrow-state-3-0",
+        "arrow-state-3-1",
+    ]
+    assert sum(i.startswith("output-4-0-") for i in ids) == DEFAULT_STEPS
+
+
+def _overlap(a, b) -> bool:
+    from bilstm_dsl.draw_scene import Box
+
+    def rect(item):
+        if isinstance(item, Box):
+            return (
+                item.x - item.w / 2,
+                item.y - item.h / 2,
+                item.x + item.w / 2,
+                item.y + item.h / 2,
+            )
+        return item.x - item.r, item.y - item.r, item.x + item.r, item.y + item.r
+
+    ax0, ay0, ax1, ay1 = rect(a)
+    bx0, by0, bx1, by1 = rect(b)
+    return ax0 < bx1 - 1e-6 and bx0 < ax1 - 1e-6 and ay0 < by1 - 1e-6 and by0 < ay1 - 1e-6
+
+
+@pytest.mark.parametrize("name", sorted(GRAPH_SPECS))
+def test_no_two_boxes_or_nodes_of_a_graph_overlap(name):
+    from bilstm_dsl.draw_graph import layout_graph
+    from bilstm_dsl.draw_scene import Box, Circle, Scene
+
+    scene = Scene(DEFAULT_STEPS)
+    layout_graph(scene, check(GRAPH_SPECS[name]), 100)
+    shapes = [i for i in scene.items if isinstance(i, Box | Circle)]
+    clashes = [
+        (a.gid, b.gid) for k, a in enumerate(shapes) for b in shapes[k + 1 :] if _overlap(a, b)
+    ]
+    assert clashes == []
+
+
+def test_a_graph_picture_is_byte_for_byte_reproducible(tmp_path):
+    result = check(GRAPH_SPECS["seq2seq_bidirectional_encoder"])
+    draw(result, tmp_path / "a.svg")
+    draw(result, tmp_path / "b.svg")
+    draw(result, tmp_path / "a.png")
+    draw(result, tmp_path / "b.png")
+    assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
+    assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
+
+
+def _wide_graph(layers: int) -> str:
+    lines = ["x = input(5, 3)", "y0 = x -> lstm(4, seq)"]
+    lines += [f"y{i} = y{i - 1} -> dense(4)" for i in range(1, layers)]
+    lines.append(f"out = [y0, y{layers - 1}] -> add()")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_graph_past_the_cap_shows_its_first_and_last_layers_and_says_so(tmp_path, capsys):
+    from bilstm_dsl.draw import graph_budget
+
+    spec = tmp_path / "long.arch"
+    spec.write_text(_wide_graph(40))
+    result = check(spec.read_text())
+    assert result.ok
+    target = tmp_path / "long.svg"
+    code, _, err = run(capsys, "draw", spec, "-o", target)
+    assert code == 0
+    budget = graph_budget(layers_drawn(DEFAULT_STEPS))
+    total = len(result.stages)
+    hidden = total - budget
+    assert f"note: drew {budget} of the graph's {total} layers" in err
+    ids = set(svg_ids(target))
+    assert "elided" in ids
+    assert f"… {hidden} more layers" in svg_texts(target)
+    last = result.stages[-1].index
+    assert f"box-{last}" in ids and f"arrow-in-{last}-1-1" in ids
+    stats = draw(result, tmp_path / "again.svg")
+    assert stats.hidden_layers == hidden
+    # Bounded: a graph ten times longer draws the same number of elements.
+    longer = draw(check(_wide_graph(400)), tmp_path / "longer.svg")
+    assert len(longer.ids) == len(stats.ids)
+
+
+def test_a_graph_with_errors_is_not_drawn(tmp_path, capsys):
+    spec = tmp_path / "bad.arch"
+    spec.write_text("a = input(5, 3)\nb = input(5, 4)\nout = [a, b] -> add()\n")
+    target = tmp_path / "bad.svg"
+    code, _, err = run(capsys, "draw", spec, "-o", target)
+    assert code == 1 and "error[" in err and not target.exists()
