@@ -1,29 +1,49 @@
-"""How fast is `check`? Figures for issue 2's targets, measured side by side.
+"""How fast is `check`? Every figure of issue 15, each beside its target, measured side by
+side with its floor or peer in the same run.
 
-1. Whole process: `bilstm-dsl check` on a 5-stage file with the classic missing-`seq`
-   mistake, against `python -c "import keras; <build the same model>"` finding the same
-   error. Medians over repeated runs, and their ratio. `bilstm-dsl` runs from a fresh
-   virtual environment made with `pip install .`, as a user has it (byte-compiled, without
-   the test extras); Keras runs from the current interpreter.
-2. In one process: distinct 5-stage specs checked per second.
-3. In one process: chains of 2,500 to 20,000 stages, to show time grows linearly.
+1. Cold processes, from a fresh virtual environment made with ``pip install .`` (as a user
+   has it: byte-compiled, no test extras), against ``python -c pass`` from that same
+   environment: `check` of a 5-stage file with a mistake, `check --format json`, `summary`,
+   `--version` and `--help`. Runs are interleaved (one of each, then again), so a busy
+   spell on a shared machine hits every command alike; medians and their ratio to the
+   floor are printed, with each process's peak resident memory (its own ``ru_maxrss``).
+   Keras finding the same mistake is shown for scale (``--keras-runs``; no target).
+2. In one process: distinct six-stage specs checked per second.
+3. In one process, the work an editor waits for: a 500-line spec changed by one character,
+   checked again, and a hover answered on it (`lsp_analysis`: the server's handler without
+   the pipe).
+4. In one process, growth: a chain of 1,250 to 10,000 stages, a graph of 125 to 1,000 nodes
+   (`bench_graph.ladder`) and 12,500 to 100,000 diagnostics rendered as text. Each prints
+   microseconds per unit over the 1:8 range; the largest over the smallest must stay under
+   1.3 (linear), and the largest size must meet its time.
+5. `compile`: `bilstm_dsl.build` against hand-written Keras code building the same model,
+   in one process once Keras is imported, alternating (skipped with ``--no-keras``).
 
-Run: python bench/bench_check.py [--runs N]. Machines here are shared and noisy: read the
-medians and ratios, not single times.
+Prints a table of every figure, its target and a verdict; exits 1 when one misses. Run:
+python bench/bench_check.py [--runs N] [--no-keras]. Machines here are shared and noisy:
+quote the medians and ratios, and rerun before believing a change of a few percent.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from bilstm_dsl import check
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_graph import ladder  # noqa: E402
+
+from bilstm_dsl import check, render  # noqa: E402
 
 BROKEN = """# 5 stages; the lstm should return sequences
 input(20, 1)
@@ -32,6 +52,8 @@ input(20, 1)
   -> dropout(0.2)
   -> dense(1)
 """
+
+OK_SPEC = BROKEN.replace("lstm(32)\n", "lstm(32, seq)\n", 1)
 
 KERAS_SCRIPT = """
 import keras
@@ -46,90 +68,293 @@ except ValueError as error:
     print("keras:", str(error).splitlines()[0])
 """
 
+LINEAR = 1.3
 
-def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
-    start = time.perf_counter()
-    proc = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-    return time.perf_counter() - start, proc.stdout + proc.stderr
+
+class Table:
+    """The figures, each with its target; `missed` says whether any failed."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, bool | None]] = []
+
+    def add(self, figure: str, measured: str, target: str, ok: bool | None) -> None:
+        self.rows.append((figure, measured, target, ok))
+        verdict = "" if ok is None else "ok" if ok else "MISS"
+        print(f"   {figure:<44} {measured:>24}   {target:<18} {verdict}", flush=True)
+
+    @property
+    def missed(self) -> list[str]:
+        return [figure for figure, _, _, ok in self.rows if ok is False]
+
+
+# -- 1. cold processes
 
 
 def user_install(where: Path) -> Path:
-    """A fresh virtual environment with the project installed as the README says."""
-    root = Path(__file__).resolve().parent.parent
+    """A fresh virtual environment with the project installed as a user installs it."""
     subprocess.run([sys.executable, "-m", "venv", str(where)], check=True)
     pip = [str(where / "bin" / "python"), "-m", "pip", "-q", "--disable-pip-version-check"]
-    subprocess.run([*pip, "install", str(root)], check=True)
-    return where / "bin" / "bilstm-dsl"
+    subprocess.run([*pip, "install", str(ROOT)], check=True)
+    return where / "bin"
 
 
-def whole_process(runs: int) -> None:
+def run_once(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """One process: wall seconds, its own peak resident MiB (``ru_maxrss`` from wait4),
+    and what it printed."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env)
+        _, _, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        out.seek(0)
+        text = out.read().decode(errors="replace")
+    return elapsed, usage.ru_maxrss / 1024, text
+
+
+def cold(table: Table, runs: int, keras_runs: int) -> None:
+    print("1. cold processes (medians; ratio to `python -c pass` from the same environment)")
     with tempfile.TemporaryDirectory() as tmp:
-        script = user_install(Path(tmp) / "venv")
-        spec = Path(tmp) / "broken.arch"
-        spec.write_text(BROKEN)
-        timed([str(script), "check", str(spec)])  # warm the file cache
-        ours = [timed([str(script), "check", str(spec)]) for _ in range(runs)]
+        bin_dir = user_install(Path(tmp) / "venv")
+        python, script = str(bin_dir / "python"), str(bin_dir / "bilstm-dsl")
+        broken, ok = Path(tmp) / "broken.arch", Path(tmp) / "ok.arch"
+        broken.write_text(BROKEN)
+        ok.write_text(OK_SPEC)
+        commands: dict[str, tuple[list[str], str]] = {
+            "floor": ([python, "-c", "pass"], ""),
+            "check": ([script, "check", str(broken)], "error[E201]"),
+            "check --format json": ([script, "check", "--format", "json", str(broken)], "E201"),
+            "summary": ([script, "summary", str(ok)], "Total params"),
+            "--version": ([script, "--version"], "bilstm-dsl"),
+            "--help": ([script, "--help"], "usage:"),
+        }
+        for argv, _ in commands.values():  # warm the file cache and the bytecode
+            run_once(argv)
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        peaks: dict[str, float] = dict.fromkeys(commands, 0.0)
+        for _ in range(runs):
+            for name, (argv, shows) in commands.items():
+                elapsed, peak, text = run_once(argv)
+                assert shows in text, f"{name}: {text[:300]!r}"
+                times[name].append(elapsed)
+                peaks[name] = max(peaks[name], peak)
+        keras = []
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-        keras_runs = max(3, runs // 4)
-        theirs = [timed([sys.executable, "-c", KERAS_SCRIPT], env) for _ in range(keras_runs)]
-    assert "error[E201]" in ours[0][1], ours[0][1]
-    assert "keras:" in theirs[0][1], theirs[0][1]
-    ours_med = statistics.median(t for t, _ in ours)
-    theirs_med = statistics.median(t for t, _ in theirs)
-    print("1. whole process, 5-stage file with a missing `seq`")
-    print(f"   bilstm-dsl check        median {ours_med * 1000:7.1f} ms over {runs} runs")
-    print(
-        f"   python -c 'import keras; build'  median {theirs_med * 1000:7.1f} ms "
-        f"over {keras_runs} runs"
-    )
-    print(f"   ratio                   {theirs_med / ours_med:7.1f}x faster")
-    print(f"   keras said: {theirs[0][1].strip()[7:100]}")
+        for _ in range(keras_runs):
+            elapsed, peak, text = run_once([sys.executable, "-c", KERAS_SCRIPT], env)
+            keras.append((elapsed, peak, text))
+    floor = statistics.median(times["floor"])
+    table.add("python -c pass (the floor)", f"{floor * 1000:.1f} ms", "", None)
+    for name, limit in (
+        ("check", 4.0),
+        ("check --format json", 4.0),
+        ("summary", 4.0),
+        ("--version", 2.0),
+        ("--help", 2.0),
+    ):
+        med = statistics.median(times[name])
+        ratio = med / floor
+        table.add(
+            f"{name}: time", f"{med * 1000:.1f} ms = {ratio:.1f}x", f"<= {limit:g}x", ratio <= limit
+        )
+        if name.startswith(("check", "summary")):
+            table.add(
+                f"{name}: peak memory", f"{peaks[name]:.1f} MiB", "<= 25 MiB", peaks[name] <= 25
+            )
+    if keras:
+        med = statistics.median(t for t, _, _ in keras)
+        peak = max(p for _, p, _ in keras)
+        ours = statistics.median(times["check"])
+        table.add(
+            "keras finding the same mistake (scale)",
+            f"{med * 1000:.0f} ms, {peak:.0f} MiB",
+            f"{med / ours:.0f}x our check",
+            None,
+        )
+        print(f"   keras said: {keras[0][2].strip()[7:100]}")
 
 
-def throughput(runs: int) -> None:
-    specs = [
-        f"input({10 + i % 50}, {1 + i % 7}) -> lstm({8 + i % 64}, seq) -> bilstm({4 + i % 32}) "
-        f"-> dropout(0.{1 + i % 8}) -> dense({1 + i % 5})"
-        for i in range(5000)
-    ]
-    assert check(specs[0]).ok
-    rates = []
+# -- 2. and 3. in one process
+
+
+def median_time(work: Callable[[], object], runs: int) -> float:
+    times = []
     for _ in range(runs):
         start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def throughput(table: Table, runs: int) -> None:
+    print("2. in one process: distinct six-stage specs")
+    specs = [
+        f"input({10 + i % 50}, {1 + i % 7}) -> lstm({8 + i % 64}, seq) -> bilstm({4 + i % 32}) "
+        f"-> dropout(0.{1 + i % 8}) -> dense({1 + i % 5}) -> dense({1 + i % 3})"
+        for i in range(5000)
+    ]
+    assert check(specs[0]).ok and len(specs) == len(set(specs))
+
+    def all_specs() -> None:
         for spec in specs:
             check(spec)
-        rates.append(len(specs) / (time.perf_counter() - start))
-    print("2. in one process, 5,000 distinct 5-stage specs")
-    print(
-        f"   median {statistics.median(rates):,.0f} specs/s over {runs} runs "
-        f"(min {min(rates):,.0f}, max {max(rates):,.0f})"
+
+    rate = len(specs) / median_time(all_specs, runs)
+    table.add("six-stage specs per second", f"{rate:,.0f}/s", ">= 20,000/s", rate >= 20_000)
+
+
+def editor(table: Table, runs: int) -> None:
+    print("3. in one process: a 500-line spec changed, checked again and hovered")
+    from bilstm_dsl.lsp_analysis import Analysis, hover_at
+
+    lines = ["input(20, 8)"] + [f"  -> dense({8 + i % 5})" for i in range(499)]
+    texts = []
+    for i in range(runs):  # each run a different edit, as typing makes them
+        edited = list(lines)
+        edited[250] = f"  -> dense({20 + i})"
+        texts.append("\n".join(edited) + "\n")
+    offset = texts[0].index("dense(20")
+    times = []
+    for text in texts:
+        start = time.perf_counter()
+        analysis = Analysis.of(text, "file:///bench.arch")
+        analysis.line_map("utf-16")
+        found = hover_at(analysis, offset + 1)
+        times.append(time.perf_counter() - start)
+        assert found is not None
+    med = statistics.median(times)
+    table.add("hover after a change, 500 lines", f"{med * 1000:.2f} ms", "< 5 ms", med < 0.005)
+
+
+# -- 4. growth
+
+
+def growth(
+    table: Table,
+    what: str,
+    unit: str,
+    sizes: tuple[int, ...],
+    make: Callable[[int], tuple[Callable[[], object], int]],
+    limit_s: float,
+    runs: int,
+) -> None:
+    """Median time at each size; µs per unit; the largest size against ``limit_s`` and
+    the ratio of the largest to the smallest per-unit cost against `LINEAR`."""
+    per_unit = []
+    med = 0.0
+    for size in sizes:
+        work, units = make(size)
+        gc.collect()
+        med = median_time(work, runs)
+        per_unit.append(med / units)
+        cost = med / units * 1e6
+        print(f"   {what}: {units:>7,} {unit}s  {med * 1000:8.1f} ms  {cost:6.2f} us/{unit}")
+    ratio = per_unit[-1] / per_unit[0]
+    table.add(
+        f"{what}: {sizes[-1]:,} {unit}s",
+        f"{med * 1000:.0f} ms",
+        f"<= {limit_s * 1000:g} ms",
+        med <= limit_s,
     )
+    table.add(f"{what}: per {unit}, 1:8", f"{ratio:.2f}", f"<= {LINEAR}", ratio <= LINEAR)
 
 
-def long_chains(runs: int) -> None:
-    print("3. in one process, one long chain (input -> dense(8) x N)")
-    per_stage = []
-    for n in (2500, 5000, 10000, 20000):
-        text = "input(8)\n" + "".join("  -> dense(8)\n" for _ in range(n))
-        times = []
-        for _ in range(max(3, runs // 4)):
-            start = time.perf_counter()
-            result = check(text)
-            times.append(time.perf_counter() - start)
+def chain_of(n: int) -> tuple[Callable[[], object], int]:
+    text = "input(8)\n" + "".join("  -> dense(8)\n" for _ in range(n))
+
+    def work() -> None:
+        result = check(text)
         assert result.ok and len(result.stages) == n
-        med = statistics.median(times)
-        per_stage.append(med / n)
-        print(f"   {n:6,} stages: median {med * 1000:7.1f} ms ({med / n * 1e6:5.1f} us/stage)")
-    print(f"   us/stage, largest over smallest: {per_stage[-1] / per_stage[0]:.2f} (1.00 = linear)")
+
+    return work, n
+
+
+def graph_of(n: int) -> tuple[Callable[[], object], int]:
+    text, nodes = ladder(n)
+
+    def work() -> None:
+        assert check(text).ok
+
+    return work, nodes
+
+
+def diagnostics_of(n: int) -> tuple[Callable[[], object], int]:
+    text = "input(1)" + " -> dense(0)" * n + "\n"
+
+    def work() -> None:
+        result = check(text, "many.arch")
+        rendered = "\n".join(render(d, result.source, result.path) for d in result.diagnostics)
+        assert rendered.count("error[E104]") == n
+
+    return work, n
+
+
+# -- 5. compile
+
+
+def hand_written():  # noqa: ANN201
+    """examples/stacked_lstm_bilstm_seq.arch as a careful person writes it in Keras."""
+    import keras
+
+    inputs = keras.Input(shape=(20, 1), name="input_layer")
+    x = keras.layers.LSTM(50, return_sequences=True, name="lstm")(inputs)
+    x = keras.layers.Bidirectional(
+        keras.layers.LSTM(50, return_sequences=True), name="bidirectional"
+    )(x)
+    outputs = keras.layers.TimeDistributed(keras.layers.Dense(1), name="time_distributed")(x)
+    return keras.Model(inputs, outputs, name="stacked_lstm_bilstm_seq")
+
+
+def compile_cost(table: Table, runs: int) -> None:
+    print("5. compile against hand-written Keras (same model, alternating, Keras imported)")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import keras
+
+    from bilstm_dsl import build
+
+    spec = ROOT / "examples" / "stacked_lstm_bilstm_seq.arch"
+    assert build(spec).get_config() == hand_written().get_config()
+    ours, theirs = [], []
+    for _ in range(runs):
+        for work, into in ((lambda: build(spec), ours), (hand_written, theirs)):
+            keras.backend.clear_session()
+            start = time.perf_counter()
+            work()
+            into.append(time.perf_counter() - start)
+    mine, peer = statistics.median(ours), statistics.median(theirs)
+    ratio = mine / peer
+    table.add(
+        "compile / hand-written Keras",
+        f"{mine * 1000:.1f} / {peer * 1000:.1f} ms = {ratio:.3f}",
+        "<= 1.05",
+        ratio <= 1.05,
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=15, help="runs per cold command")
+    parser.add_argument("--keras-runs", type=int, default=3)
+    parser.add_argument("--no-keras", action="store_true", help="skip what needs Keras")
     args = parser.parse_args()
-    whole_process(args.runs)
-    throughput(max(3, args.runs // 4))
-    long_chains(args.runs)
+    table = Table()
+    inner = max(5, args.runs // 2)
+    cold(table, args.runs, 0 if args.no_keras else args.keras_runs)
+    throughput(table, max(3, inner // 2))
+    editor(table, max(20, inner))
+    print("4. growth in one process (medians)")
+    growth(table, "chain", "stage", (1250, 2500, 5000, 10000), chain_of, 0.100, inner)
+    growth(table, "graph", "node", (125, 250, 500, 1000), graph_of, 0.100, inner)
+    growth(
+        table, "diagnostics", "diagnostic", (12500, 25000, 50000, 100000), diagnostics_of, 2.0, 3
+    )
+    if not args.no_keras:
+        compile_cost(table, max(5, inner))
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    targets = sum(ok is not None for _, _, _, ok in table.rows)
+    print(f"\nload average {load}; {len(table.missed)} of {targets} targets missed")
+    for figure in table.missed:
+        print(f"   MISS: {figure}")
+    sys.exit(1 if table.missed else 0)
 
 
 if __name__ == "__main__":
