@@ -344,8 +344,8 @@ def main() -> None:
     print("4. growth in one process (medians)")
     growth(table, "chain", "stage", (1250, 2500, 5000, 10000), chain_of, 0.100, inner)
     growth(table, "graph", "node", (125, 250, 500, 1000), graph_of, 0.100, inner)
-    growth(
-        table, "diagnostics", "diagnostic", (12500, 25000, 50000, 100000), diagnostics_of, 2.0, 3
+    growth(  # 99,999 stages after the input: the longest chain a spec may hold
+        table, "diagnostics", "diagnostic", (12500, 25000, 50000, 99_999), diagnostics_of, 2.0, 3
     )
     if not args.no_keras:
         compile_cost(table, max(5, inner))
