@@ -6,9 +6,10 @@ which says what it changed). Then:
 
 1. the model is walked as a chain (`chain`): a Sequential's layers in order, or a
    functional model whose every layer takes the one tensor (or all the tensors) of the
-   layer before. Anything else (several inputs or outputs, a merge, a branch, a layer
-   applied twice, a model inside the model) is not yet expressible: `ImportProblem` I103
-   names the first such construct and its layer;
+   layer before. Any other functional model (several inputs or outputs, a merge, a branch,
+   a layer applied twice, ``initial_state``) is written as a graph (`import_graph`); what
+   neither can express (a model inside the model) is `ImportProblem` I103, naming the
+   construct and its layer;
 2. each layer becomes a call (`arch_text.translate`): its class looked up in the registry
    (`layers.py`), every saved value read back into the value `.arch` writes
    (`keras_config`), and every argument that holds Keras's default left out;
@@ -37,8 +38,8 @@ __all__ = ["CODES", "ImportProblem", "Imported", "LayerRef", "import_model"]
 CODES = {
     "I101": "a layer class .arch has no form for",
     "I102": "an argument or value .arch cannot write",
-    "I103": "a graph construct a chain cannot express (several inputs or outputs, a merge, "
-    "a branch, a shared layer, a nested model)",
+    "I103": "a construct a graph cannot express (a nested model, a call with arguments .arch "
+    "cannot pass)",
     "I104": "a model saved without an input shape",
     "I105": "a config Keras would not have written (a damaged or hand-edited file)",
 }

@@ -24,8 +24,10 @@ from bilstm_dsl.saved import read_model
 
 try:
     from tests.parity.corpus import CASES
+    from tests.parity.corpus_graphs import CASES as GRAPH_CASES
 except ModuleNotFoundError:  # pragma: no cover - depends on how pytest was started
     from parity.corpus import CASES  # type: ignore[no-redef]
+    from parity.corpus_graphs import CASES as GRAPH_CASES  # type: ignore[no-redef]
 
 pytestmark = pytest.mark.keras
 
@@ -36,12 +38,31 @@ def _valid(text: str):  # noqa: ANN202
 
 
 VALID_CASES = [case for case in CASES if _valid(case.arch)]
+COMPILE_FAILS = {
+    "masks_concatenate_both_masked": "compile names the Concatenate layer `concatenate`, the "
+    "name Keras gives the operation that concatenates the masks",
+    "inputs_inside_flows": "compile does not list an `input(...)` written inside a flow "
+    "among the model's inputs",
+}
+"""Graph cases the checker accepts but `compile` cannot build (backend bugs, not import's);
+strict xfails, so that a fix shows here."""
+VALID_GRAPHS = [
+    pytest.param(
+        case,
+        id=case.id,
+        marks=[pytest.mark.xfail(strict=True, reason=COMPILE_FAILS[case.id])]
+        if case.id in COMPILE_FAILS
+        else [],
+    )
+    for case in GRAPH_CASES
+    if _valid(case.arch)
+]
 _CHECKED = {
     path: _valid(path.read_text(encoding="utf-8"))
     for path in sorted(EXAMPLES.rglob("*.arch"))
     if "broken" not in path.parts
 }
-VALID_EXAMPLES = [path for path, result in _CHECKED.items() if result and result.graph is None]
+VALID_EXAMPLES = [path for path, result in _CHECKED.items() if result]
 GRAPH_EXAMPLES = [path for path, result in _CHECKED.items() if result and result.graph]
 
 
@@ -80,7 +101,22 @@ def _round_trip(compile_arch, model) -> str:
 
 
 def test_the_corpus_has_valid_cases():
-    assert len(VALID_CASES) > 150 and len(VALID_EXAMPLES) >= 14
+    assert len(VALID_CASES) > 150 and len(VALID_EXAMPLES) >= 15
+    assert len(VALID_GRAPHS) > 70 and GRAPH_EXAMPLES
+
+
+@pytest.mark.parametrize("case", VALID_GRAPHS)
+def test_graph_corpus_round_trip(compile_arch, case):
+    """Every graph the checker accepts: several inputs and outputs, merges, attention,
+    shared layers, initial states, one output of a `return_state` layer kept."""
+    _round_trip(compile_arch, compile_arch(case.arch))
+
+
+def test_a_chain_written_as_a_graph_comes_back_as_a_chain(compile_arch):
+    text = "x = input(20, 1)\ny = x -> lstm(8, seq) -> gru(8) -> dense(1)\n"
+    assert _round_trip(compile_arch, compile_arch(text)) == (
+        "input(20, 1)\n  -> lstm(8, seq)\n  -> gru(8)\n  -> dense(1)\n"
+    )
 
 
 @pytest.mark.parametrize("case", VALID_CASES, ids=[c.id for c in VALID_CASES])
@@ -98,17 +134,6 @@ def test_example_round_trip_through_keras_files(compile_arch, path, tmp_path):
     assert again.get_config() == model.get_config(), imported.text
     again.save(tmp_path / "again.keras")
     assert import_model(read_model(str(tmp_path / "again.keras")).config).text == imported.text
-
-
-@pytest.mark.parametrize("path", GRAPH_EXAMPLES, ids=lambda p: str(p.relative_to(EXAMPLES)))
-def test_graph_examples_are_one_problem_at_a_layer(compile_arch, path):
-    """Import writes chains: a compiled graph is I103 at a layer of the model."""
-    model = compile_arch(path.read_text(encoding="utf-8"), path.stem)
-    with pytest.raises(ImportProblem) as info:
-        import_model(json.loads(model.to_json()))
-    assert info.value.code == "I103"
-    assert info.value.layer is not None
-    assert info.value.layer.name in [layer.name for layer in model.layers]
 
 
 def test_short_forms_come_back(compile_arch):
@@ -203,6 +228,84 @@ def test_hand_written_keras_round_trip(keras, fresh, compile_arch, make, tmp_pat
     assert _configs(again) == _configs(model), imported.text
     assert [w.shape for w in again.weights] == [w.shape for w in model.weights]
     assert import_model(json.loads(again.to_json())).text == imported.text
+
+
+def _sequence_and_metadata(keras):
+    """Two inputs joined by a concatenate, two outputs."""
+    L = keras.layers
+    words = keras.Input((None,), dtype="int32", name="words")
+    meta = keras.Input((5,), name="meta")
+    x = L.Embedding(1000, 16, mask_zero=True)(words)
+    x = L.Bidirectional(L.LSTM(8))(x)
+    m = L.Dense(8, activation="relu")(meta)
+    both = L.Concatenate()([x, m])
+    label = L.Dense(3, activation="softmax", name="label")(both)
+    score = L.Dense(1, name="score")(both)
+    return keras.Model([words, meta], [label, score], name="hand_two_inputs")
+
+
+def _encoder_decoder(keras):
+    """keras-io's lstm_seq2seq: the encoder's states start the decoder."""
+    L = keras.layers
+    encoder_inputs = keras.Input((None, 12))
+    _, state_h, state_c = L.LSTM(32, return_state=True)(encoder_inputs)
+    decoder_inputs = keras.Input((None, 14))
+    decoded, _, _ = L.LSTM(32, return_sequences=True, return_state=True)(
+        decoder_inputs, initial_state=[state_h, state_c]
+    )
+    outputs = L.Dense(14, activation="softmax")(decoded)
+    return keras.Model([encoder_inputs, decoder_inputs], outputs, name="hand_seq2seq")
+
+
+def _siamese(keras):
+    """One LSTM applied to two inputs: shared weights."""
+    L = keras.layers
+    left, right = keras.Input((10, 4)), keras.Input((10, 4))
+    encoder = L.LSTM(16, name="encoder")
+    distance = L.Subtract()([encoder(left), encoder(right)])
+    return keras.Model([left, right], L.Dense(1, activation="sigmoid")(distance))
+
+
+HAND_WRITTEN_GRAPHS = [_sequence_and_metadata, _encoder_decoder, _siamese]
+
+
+@pytest.mark.parametrize("make", HAND_WRITTEN_GRAPHS, ids=lambda f: f.__name__.strip("_"))
+def test_hand_written_functional_graphs_round_trip(keras, fresh, compile_arch, make, tmp_path):
+    fresh()
+    model = make(keras)
+    model.save(tmp_path / "model.keras")
+    imported = import_model(read_model(str(tmp_path / "model.keras")).config)
+    assert imported.result.ok, imported.text
+    again = compile_arch(imported.text, model.name)
+    assert again.get_config() == model.get_config(), imported.text
+    assert [w.shape for w in again.weights] == [w.shape for w in model.weights]
+    again.save(tmp_path / "again.keras")
+    assert import_model(read_model(str(tmp_path / "again.keras")).config).text == imported.text
+
+
+def test_an_encoder_decoder_reads_as_written(keras, fresh):
+    fresh()
+    text = import_model(json.loads(_encoder_decoder(keras).to_json())).text
+    assert text.splitlines() == [
+        "input_layer = input(none, 12)",
+        "_, lstm_h, lstm_c = input_layer -> lstm(32, state)",
+        "input_layer_1 = input(none, 14)",
+        "lstm_1, _, _ = input_layer_1 -> lstm(32, seq, state, initial_state=[lstm_h, lstm_c])",
+        "dense = lstm_1 -> dense(14, softmax)",
+    ]
+
+
+def test_a_shared_layer_is_named_once_and_applied_by_name(keras, fresh):
+    fresh()
+    text = import_model(json.loads(_siamese(keras).to_json())).text
+    assert text.splitlines() == [
+        "input_layer = input(10, 4)",
+        'encoder = lstm(16, name="encoder")',
+        "encoder_input_layer = input_layer -> encoder",
+        "input_layer_1 = input(10, 4)",
+        "encoder_input_layer_1 = input_layer_1 -> encoder",
+        "dense = [encoder_input_layer, encoder_input_layer_1] -> subtract() -> dense(1, sigmoid)",
+    ]
 
 
 def test_hand_written_sequential_reads_as_written(keras, fresh):
@@ -330,21 +433,46 @@ def _unbuilt(keras, L):
     return keras.Sequential([L.Dense(2)])
 
 
+def _shared_with_states(keras, L):
+    x, y = keras.Input((20, 3)), keras.Input((20, 3))
+    _, h, c = L.LSTM(4, return_state=True)(x)
+    twice = L.LSTM(4, name="twice")
+    return keras.Model([x, y], [twice(x, initial_state=[h, c]), twice(y)])
+
+
+def _masked_by_hand(keras, L):
+    x, m = keras.Input((20, 3)), keras.Input((20,), dtype="bool")
+    return keras.Model([x, m], L.LSTM(4, name="told")(x, mask=m))
+
+
 PROBLEMS = [
-    (_two_inputs, "I103", "b", "2 inputs"),
-    (_merge, "I103", "join", "a merge"),
-    (_shared, "I103", "twice", "applied 2 times"),
-    (_branch, "I103", "trunk", "a branch"),
     (_nested, "I103", "inner", "nested model"),
-    (_first_output_only, "I103", "stateful_lstm", "outputs tensor 0 of the 3 tensors"),
-    (_state_into_next, "I103", "head", "takes tensor 1 of the 3 tensors"),
-    (_initial_state, "I103", "decoder", "`initial_state=`"),
+    (_shared_with_states, "I103", "twice", "initial_state"),
+    (_masked_by_hand, "I103", "told", "`mask=`"),
     (_lambda, "I101", "double", "`Lambda` has no .arch form"),
     (_operation, "I101", "exp", "keras.ops.exp"),
     (_mixed_precision, "I102", "half", "`mixed_float16`"),
     (_l2_factor, "I102", "dense", "L2(l2=0.0001)"),
     (_unbuilt, "I104", None, "before it was built"),
 ]
+
+
+GRAPHS_BY_HAND = [
+    _two_inputs,
+    _merge,
+    _shared,
+    _branch,
+    _first_output_only,
+    _state_into_next,
+    _initial_state,
+]
+"""Graphs import once stopped at (I103), now written as graphs."""
+
+
+@pytest.mark.parametrize("build", GRAPHS_BY_HAND, ids=lambda f: f.__name__.strip("_"))
+def test_graphs_once_refused_round_trip(keras, fresh, compile_arch, build):
+    fresh()
+    _round_trip(compile_arch, build(keras, keras.layers))
 
 
 @pytest.mark.parametrize(
@@ -414,3 +542,17 @@ def test_the_readme_model_is_what_its_code_saves(fresh):
     saved = read_model(str(EXAMPLES / "keras" / "sentiment.keras")).config
     # the same layers, whatever `shared_object_id` saving gave objects saved twice
     assert same(saved["config"]["layers"], json.loads(model.to_json())["config"]["layers"])
+
+
+def test_check_of_a_saved_graph_points_at_layer_names(keras, fresh, tmp_path):
+    """`check MODEL.keras` on a functional graph: each finding at the saved layer's name."""
+    from bilstm_dsl.saved_check import check_saved, located
+
+    fresh()
+    L = keras.layers
+    a, b = keras.Input((None, 3), name="a"), keras.Input((None, 3), name="b")
+    slow = L.LSTM(8, return_sequences=True, recurrent_dropout=0.2, name="slow")(a)
+    joined = L.Concatenate(name="join")([slow, L.LSTM(8, return_sequences=True)(b)])
+    keras.Model([a, b], L.Dense(1, name="head")(joined)).save(tmp_path / "two.keras")
+    found = [(d.code, layer.name) for d, layer in located(check_saved(str(tmp_path / "two.keras")))]
+    assert ("W301", "slow") in found and ("N401", "head") in found
