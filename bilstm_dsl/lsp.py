@@ -45,6 +45,8 @@ from .lsp_analysis import (
     hover_at,
 )
 from .lsp_completion import Suggestion, complete_at
+from .lsp_graph import definition as graph_definition
+from .lsp_graph import hover as graph_hover
 from .lsp_protocol import MAX_MESSAGE_BYTES, Framer, Transport, protocol_class
 
 if TYPE_CHECKING:
@@ -95,7 +97,7 @@ def _import_pygls() -> tuple[Any, Any]:
     return LanguageServer, types
 
 
-_KINDS = {"layer": 7, "keyword": 10, "flag": 14, "value": 12}
+_KINDS = {"layer": 7, "keyword": 10, "flag": 14, "value": 12, "variable": 6}
 """Suggestion kinds as LSP CompletionItemKind values (Class, Property, Keyword, Value)."""
 
 
@@ -195,7 +197,7 @@ def create_server(transport: Transport | None = None) -> LanguageServer:
             return None
         analysis = analyse(uri, document.source)
         lines = analysis.line_map(ls.workspace.position_encoding)
-        found = hover_at(analysis, lines.offset(params.position.line, params.position.character))
+        found = graph_hover(analysis, lines.offset(params.position.line, params.position.character))
         if found is None:
             return None
         formats = _hover_formats(ls)
@@ -208,6 +210,23 @@ def create_server(transport: Transport | None = None) -> LanguageServer:
             ),
             range=types.Range(types.Position(sl, sc), types.Position(el, ec)),
         )
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    async def definition(
+        ls: LanguageServer, params: lsp_types.DefinitionParams
+    ) -> lsp_types.Location | None:
+        uri = params.text_document.uri
+        document = await current(ls, uri)
+        if document is None:
+            return None
+        analysis = analyse(uri, document.source)
+        lines = analysis.line_map(ls.workspace.position_encoding)
+        offset = lines.offset(params.position.line, params.position.character)
+        found = graph_definition(analysis, offset)
+        if found is None:
+            return None
+        (sl, sc), (el, ec) = lines.range(*found)
+        return types.Location(uri, types.Range(types.Position(sl, sc), types.Position(el, ec)))
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,

@@ -6,6 +6,7 @@ completes with no change here."""
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from . import lexer
@@ -264,9 +265,69 @@ def _value_suggestions(frame: _Frame, key: str) -> list[Suggestion]:
     ]
 
 
+_DEFINED = re.compile(
+    r"^[ \t]*([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)[ \t]*=(?!=)[ \t]*(.*)$", re.M
+)
+_NAME_LIST = r"(?:[A-Za-z_]\w*(?:\[-?\d+\])?[ \t]*,[ \t]*)*[A-Za-z_]?\w*$"
+_TENSOR_PLACES = (
+    re.compile(r"^[ \t]*(?:[A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*[ \t]*=[ \t]*)?\w*$"),
+    re.compile(r"^[ \t]*(?:[A-Za-z_][\w, \t]*=[ \t]*)?\[[ \t]*" + _NAME_LIST),
+    re.compile(r"initial_state[ \t]*=[ \t]*\[[ \t]*" + _NAME_LIST),
+    re.compile(r"\b(?:inputs|outputs)[ \t]*=[ \t]*\[?[ \t]*" + _NAME_LIST),
+)
+
+
+def _names_before(text: str, offset: int) -> tuple[list[str], list[str]]:
+    """The tensor names and the shared layers' names defined on the lines before the
+    cursor's, in order (a graph file's ``a, b = ...`` lines)."""
+    tensors: list[str] = []
+    layers: list[str] = []
+    line_start = text.rfind("\n", 0, offset) + 1
+    for match in _DEFINED.finditer(text, 0, line_start):
+        flow = match.group(2).strip()
+        shared = "->" not in flow and re.match(r"[A-Za-z_]\w*\s*\(", flow) is not None
+        shared = shared and not flow.lower().startswith("input")
+        for name in (n.strip() for n in match.group(1).split(",")):
+            kept = layers if shared else tensors
+            if name != "_" and name not in tensors and name not in layers:
+                kept.append(name)
+    return tensors, layers
+
+
+def _tensor_suggestions(text: str, offset: int) -> list[Suggestion] | None:
+    """Tensor names, where a graph expects a tensor: a statement's start of flow, a merge's
+    ``[``, ``initial_state=[``, ``model(inputs=..., outputs=...)``; None elsewhere."""
+    tensors, _ = _names_before(text, offset)
+    if not tensors:
+        return None
+    line = text[text.rfind("\n", 0, offset) + 1 : offset]
+    if not any(place.search(line) for place in _TENSOR_PLACES):
+        return None
+    return [
+        Suggestion(name, "variable", "tensor defined above", name, f"0{i:03d}")
+        for i, name in enumerate(tensors)
+    ]
+
+
 def complete_at(text: str, offset: int) -> list[Suggestion]:
-    """What may be written at ``offset``: layer names, arguments, flags or values."""
+    """What may be written at ``offset``: layer names, arguments, flags or values, and in
+    a graph file the tensor names defined above where a tensor is expected."""
+    tensors = _tensor_suggestions(text, offset)
+    if tensors is not None:
+        where = _context(text, offset)
+        if where.kind == "start":
+            tensors.append(
+                Suggestion("input", "layer", "keras.Input: the per-sample shape", "input", "1")
+            )
+        return tensors
     where = _context(text, offset)
+    if where.kind == "layer":
+        _, shared = _names_before(text, offset)
+        found = [
+            Suggestion(name, "variable", "layer defined above (shared weights)", name, f"0{i:03d}")
+            for i, name in enumerate(shared)
+        ]
+        return found + _layer_suggestions()
     if where.kind == "start":
         return [Suggestion("input", "layer", "keras.Input: the per-sample shape", "input", "000")]
     if where.kind == "layer":

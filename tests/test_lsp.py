@@ -643,3 +643,73 @@ def test_a_request_is_cancelled_or_outdated_by_what_the_client_sent_after_it() -
         assert await raw.close() == 0
 
     _run_raw(scenario)
+
+
+# -- graphs
+
+SEQ2SEQ = (Path(__file__).parent.parent / "examples" / "seq2seq" / "train.arch").read_text()
+
+
+def test_hover_on_a_graph_shows_layers_and_tensors() -> None:
+    from bilstm_dsl.lsp_graph import hover
+
+    analysis = lsp.Analysis.of(SEQ2SEQ)
+    decoder = hover(analysis, SEQ2SEQ.index("lstm(64, seq"))
+    assert decoder is not None and "`lstm_1`" in decoder.markdown
+    assert "(None, None, 64) (None, 64) (None, 64)" in decoder.plain and "19,712" in decoder.plain
+    use = SEQ2SEQ.index("state_h, state_c]")
+    state = hover(analysis, use + 1)
+    assert state is not None and "Shape: (None, 64)" in state.plain
+    assert "Made by: lstm, output 1" in state.plain and "Defined: line 6" in state.plain
+    assert (state.start, state.end) == (use, use + len("state_h"))
+    source = hover(analysis, SEQ2SEQ.index("encoder_inputs ->"))
+    assert source is not None and "Dtype: float32" in source.plain
+
+
+def test_definition_and_completion_of_tensor_names() -> None:
+    from bilstm_dsl.lsp_graph import definition
+
+    analysis = lsp.Analysis.of(SEQ2SEQ)
+    start = SEQ2SEQ.index("state_h")
+    assert definition(analysis, SEQ2SEQ.index("state_h, state_c]") + 2) == (start, start + 7)
+    assert definition(analysis, SEQ2SEQ.index("lstm(64, seq")) is None
+    head = "x = input(5, 3)\ny = x -> lstm(2, state)\nenc = lstm(4)\n"
+    assert _labels(head + "z = ")[:2] == ["x", "y"]
+    assert _labels(head + "z = [x, ")[:2] == ["x", "y"]
+    assert _labels(head + "z = x -> lstm(2, initial_state=[")[:2] == ["x", "y"]
+    assert _labels(head + "model(inputs=[x], outputs=")[:2] == ["x", "y"]
+    after_arrow = _labels(head + "z = x -> ")
+    assert after_arrow[0] == "enc" and "lstm" in after_arrow and "x" not in after_arrow
+
+
+def test_server_hover_and_definition_on_a_graph() -> None:
+    pytest.importorskip("pygls")
+    from lsprotocol import types
+
+    uri = "file:///tmp/g.arch"
+    line = SEQ2SEQ[: SEQ2SEQ.index("state_h, state_c]")].count("\n")
+    col = SEQ2SEQ.split("\n")[line].index("state_h, state_c]") + 1
+    where = types.TextDocumentIdentifier(uri)
+
+    async def scenario(session: _Session) -> None:
+        await session.start()
+        client = session.client
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "arch", 1, SEQ2SEQ))
+        )
+        await session.diagnostics(uri, 1)
+        hover = await client.text_document_hover_async(
+            types.HoverParams(where, types.Position(line, col))
+        )
+        assert hover is not None and "(None, 64)" in hover.contents.value
+        place = await client.text_document_definition_async(
+            types.DefinitionParams(where, types.Position(line, col))
+        )
+        assert place.range.start.line == 5 and place.range.start.character == 3
+        items = await client.text_document_completion_async(
+            types.CompletionParams(where, types.Position(line, col - 1))
+        )
+        assert "encoder_inputs" in [i.label for i in items.items]
+        await session.stop()
+
+    _run(scenario)
