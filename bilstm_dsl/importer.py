@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import arch_text, import_graph
+from . import arch_text
 from .arch_text import ImportProblem, LayerRef
 from .checker import CheckResult, check
 from .keras2 import modernize
@@ -108,6 +108,8 @@ def _as_chain(model: dict[str, object], head: str, path: str):  # noqa: ANN202
 def _as_graph(model: dict[str, object], head: str, path: str):  # noqa: ANN202
     """The functional model as a graph (`import_graph`), with ``model(...)`` only where
     the defaults would give other inputs or outputs than the saved ones."""
+    from . import import_graph  # only for graphs: a chain's cold path stays as it was
+
     config = model["config"]
     assert isinstance(config, dict)
     layers = [layer for layer in config["layers"] if isinstance(layer, dict)]
