@@ -16,6 +16,7 @@ from .diagnostics import Diagnostic, Fix, Severity, Span
 from .layers import ALIASES, INPUT, KNOWN_NAMES, LAYERS, LayerSpec
 from .model import Context, Layer
 from .naming import name_layers
+from .objects import lookup as lookup_object
 
 
 def bind_stages(ctx: Context) -> Layer | None:
@@ -292,9 +293,17 @@ def assign(ctx: Context, layer: Layer, name: str, value: ast.Value, span: Span, 
         else:
             coerced = kind.coerce(name, value)
     except v.ArgError as error:
+        if error.code == "E117" and _layer_as_object(value):
+            assert isinstance(value, ast.Call)
+            error = v.ArgError(
+                "E132",
+                f"`{name}` takes {v.article(kind.name)}, but `{value.name}` is a layer",
+                help=f"write e.g. `{name}={v.OBJECT_EXAMPLES[kind.name]}`",
+                span=value.name_span,
+            )
         ctx.report(
             error.code,
-            value.span if hasattr(value, "span") else span,
+            error.span or (value.span if hasattr(value, "span") else span),
             error.message,
             error.help,
             index,
@@ -325,6 +334,15 @@ def assign(ctx: Context, layer: Layer, name: str, value: ast.Value, span: Span, 
     layer.args[name] = coerced
     layer.spans[name] = span
     return True
+
+
+def _layer_as_object(value: ast.Value) -> bool:
+    """A layer's call written where an initializer, regularizer or constraint is meant."""
+    return (
+        isinstance(value, ast.Call)
+        and lookup_object(value.name) is None
+        and value.name.lower() in KNOWN_NAMES
+    )
 
 
 def ignored(ctx: Context, layer: Layer, name: str, span: Span, why: str, index: int) -> None:

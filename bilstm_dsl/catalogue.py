@@ -205,6 +205,12 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
         "`initial_state` in a chain, which has no named tensors",
         "input(20, 3) -> lstm(8, initial_state=[h, c])",
     ),
+    (
+        "E132",
+        E,
+        "an initializer, regularizer or constraint given to an argument of another kind",
+        "input(20, 1) -> lstm(8, kernel_regularizer=max_norm(3))",
+    ),
     # -- shapes
     (
         "E201",

@@ -15,7 +15,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import shapes, shapes_conv, shapes_merge
+from . import (
+    objects,  # noqa: F401 - it checks `l2(0.001)` for values.py's object types
+    shapes,
+    shapes_conv,
+    shapes_merge,
+)
 from . import values as v
 
 REQUIRED = object()

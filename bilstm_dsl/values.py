@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from . import ast
+from .diagnostics import Span
 from .shapes import fmt
 
 ACTIVATIONS = frozenset(
@@ -46,11 +47,15 @@ DTYPES = frozenset(
 class ArgError(Exception):
     """A value that does not fit its argument; the checker turns it into a diagnostic."""
 
-    def __init__(self, code: str, message: str, help: str | None = None) -> None:
+    def __init__(
+        self, code: str, message: str, help: str | None = None, span: Span | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.help = help
+        self.span = span
+        """Where the problem is, when narrower than the whole value (an object's argument)."""
 
 
 def suggest(word: str, choices: Iterable[str]) -> str | None:
@@ -145,6 +150,46 @@ def _named(kind: str, table: frozenset[str], code: str = "E117") -> Callable[[st
     return coerce
 
 
+named = _named
+
+OBJECT_CALLS: dict[str, Callable[[str, ast.Call], object]] = {}
+"""How a call written as an initializer, regularizer or constraint (``l2(0.001)``) is
+checked, by kind: filled in by `objects`, which builds on this module and so cannot be
+imported from it."""
+
+OBJECT_EXAMPLES = {
+    "initializer": "glorot_uniform(seed=1)",
+    "regularizer": "l2(0.001)",
+    "constraint": "max_norm(3)",
+}
+
+
+def _object_or_name(kind: str, table: frozenset[str]) -> Callable[[str, ast.Value], object]:
+    """A Keras object argument: a name Keras knows (``"l2"``, its defaults), or a call
+    that gives its arguments (``l2(0.001)``), checked by ``OBJECT_CALLS[kind]``."""
+    by_name = _named(kind, table)
+    example = OBJECT_EXAMPLES[kind]
+
+    def coerce(arg: str, value: ast.Value) -> object:
+        if isinstance(value, ast.Call):
+            return OBJECT_CALLS[kind](arg, value)
+        if isinstance(value, ast.String | ast.Word):
+            return by_name(arg, value)
+        raise ArgError(
+            "E103",
+            f"`{arg}` expects {article(kind)}, a name or a call such as `{example}`, "
+            f"got {ast.describe(value)}",
+            help=f"write e.g. `{arg}={example}`",
+        )
+
+    return coerce
+
+
+def article(noun: str) -> str:
+    """``an initializer``, ``a regularizer``."""
+    return ("an " if noun[0] in "aeiou" else "a ") + noun
+
+
 def _merge_mode(arg: str, value: ast.Value) -> str:
     if isinstance(value, (ast.String, ast.Word)) and value.value.lower() in MERGE_MODES:
         return value.value.lower()
@@ -223,6 +268,11 @@ def _choice(*choices: str, exact: bool = False) -> Callable[[str, ast.Value], st
         )
 
     return coerce
+
+
+def one_of(name: str, *choices: str, exact: bool = False) -> Type:
+    """A string argument that is one of ``choices`` (E104 with a did-you-mean)."""
+    return Type(name, _choice(*choices, exact=exact))
 
 
 def _axis(arg: str, value: ast.Value) -> int | tuple[int, ...]:
@@ -334,9 +384,9 @@ def _layer_name(arg: str, value: ast.Value) -> str:
 
 
 LAYER_NAME = Type("string", _layer_name, nullable=True)
-INITIALIZER = Type("initializer", _named("initializer", INITIALIZERS))
-REGULARIZER = Type("regularizer", _named("regularizer", REGULARIZERS), nullable=True)
-CONSTRAINT = Type("constraint", _named("constraint", CONSTRAINTS), nullable=True)
+INITIALIZER = Type("initializer", _object_or_name("initializer", INITIALIZERS))
+REGULARIZER = Type("regularizer", _object_or_name("regularizer", REGULARIZERS), nullable=True)
+CONSTRAINT = Type("constraint", _object_or_name("constraint", CONSTRAINTS), nullable=True)
 MERGE_MODE = Type("merge mode", _merge_mode, nullable=True)
 SHAPE = Type("shape", _shape)
 OPT_SHAPE = Type("shape", _shape, nullable=True)

@@ -154,3 +154,126 @@ def test_every_keyword_only_argument_reaches_a_keras_constructor(name, keras, re
         layer = getattr(keras.layers, spec.keras_class)(**args)
         if param.name == "implementation":
             assert layer.cell.implementation == 1
+
+
+# -- argument objects: checked like layers
+
+
+@pytest.mark.parametrize(
+    ("source", "code", "culprit"),
+    [
+        ("input(20, 1) -> lstm(8, kernel_regularizer=l2(-0.001))", "E104", "-0.001"),
+        ("input(20, 1) -> lstm(8, kernel_regularizer=l1l2(l1=-1))", "E104", "-1"),
+        ("input(20, 1) -> dense(4, kernel_regularizer=l2(l3=0.1))", "E102", "l3"),
+        ("input(20, 1) -> dense(4, kernel_constraint=max_norm(max=3))", "E102", "max"),
+        ('input(20, 1) -> dense(4, kernel_initializer=orthogonal(seed="a"))', "E103", '"a"'),
+        ("input(20, 1) -> dense(4, kernel_initializer=orthogonal(gain=none))", "E103", "none"),
+        ("input(20, 1) -> dense(4, kernel_initializer=zeros(1))", "E106", "1"),
+        ("input(20, 1) -> dense(4, kernel_regularizer=l1l2(l1=0.1, 0.2))", "E108", "0.2"),
+        ("input(20, 1) -> dense(4, kernel_regularizer=l2(0.1, l2=0.2))", "E105", "l2=0.2"),
+        ("input(20, 1) -> dense(4, kernel_initializer=variance_scaling(scale=0))", "E104", "0"),
+        ("input(20, 1) -> dense(4, kernel_initializer=variance_scaling(mode=fan))", "E104", "fan"),
+        (
+            "input(20, 1) -> dense(4, kernel_regularizer=orthogonal_regularizer(mode=row))",
+            "E104",
+            "row",
+        ),
+        ("input(20, 1) -> dense(4, kernel_regularizer=l3(0.1))", "E117", "l3"),
+        ("input(20, 1) -> dense(4, kernel_regularizer=max_norm(3))", "E132", "max_norm"),
+        ("input(20, 1) -> dense(4, kernel_constraint=l2(0.1))", "E132", "l2"),
+        ("input(20, 1) -> dense(4, bias_initializer=dense(3))", "E132", "dense"),
+        (
+            "input(20, 1) -> dense(4, kernel_initializer=glorot_unifrom(seed=1))",
+            "E117",
+            "glorot_unifrom",
+        ),
+    ],
+)
+def test_an_object_error_has_its_code_and_points_at_the_culprit(source, code, culprit):
+    diag = only(source, code)
+    assert text_at(source, diag.span) == culprit
+    assert diag.help
+
+
+def test_a_misspelt_object_gets_a_did_you_mean():
+    diag = only("input(20, 1) -> dense(4, kernel_initializer=glorot_unifrom(seed=1))", "E117")
+    assert "glorot_uniform" in diag.help
+    diag = only("input(20, 1) -> dense(4, kernel_constraint=max_norm(max_valu=3))", "E102")
+    assert "max_value" in diag.help
+
+
+def test_the_wrong_type_helps_with_an_object_not_a_name_of_other_defaults():
+    # `kernel_regularizer="l2"` means l2=0.01: suggesting it for 0.001 would change the model.
+    diag = only("input(20, 1) -> dense(4, kernel_regularizer=0.001)", "E103")
+    assert "l2(0.001)" in diag.help and '"l2"' not in diag.help
+    assert "a layer" not in diag.message
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "l2(0.001)",
+        "L2(0.001)",
+        "l1l2(l1=0.01, l2=0.0)",
+        "orthogonal_regularizer(0.1, columns)",
+        '"l2"',
+        "l2",
+        "none",
+    ],
+)
+def test_regularizers_accepted(value):
+    assert codes(f"input(3) -> dense(4, kernel_regularizer={value})") == []
+
+
+def test_every_object_with_its_defaults_checks():
+    from bilstm_dsl.objects import OBJECTS
+
+    argument = {"regularizer": "kernel_regularizer", "initializer": "kernel_initializer"}
+    for name, spec in OBJECTS.items():
+        key = argument.get(spec.kind, "kernel_constraint")
+        assert codes(f"input(3) -> dense(4, {key}={name}())") == [], name
+
+
+def test_objects_reach_the_plan_with_only_what_was_written():
+    from bilstm_dsl.backends.calls import Call
+    from bilstm_dsl.backends.plan import plan
+
+    result = check("input(20, 1) -> dense(4, kernel_initializer=orthogonal(2.0, seed=1))")
+    (step,) = plan(result, "m").steps
+    assert step.call.kwargs["kernel_initializer"] == Call(
+        "Orthogonal", (2.0,), {"seed": 1}, "initializers"
+    )
+
+
+@pytest.mark.keras
+def test_every_object_matches_its_keras_signature(keras):
+    """Registry coherence: names, classes, argument order and defaults are Keras's."""
+    from bilstm_dsl.objects import OBJECTS
+
+    for name, spec in OBJECTS.items():
+        module = getattr(keras, spec.module)
+        cls = getattr(module, spec.keras_class)
+        # `get("constant")` fails in Keras (it needs a value), so look the name up directly.
+        assert getattr(keras.src, spec.module).ALL_OBJECTS_DICT[name] is cls, name
+        parameters = [
+            p
+            for p in inspect.signature(cls.__init__).parameters.values()
+            if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        ]
+        assert [p.name for p in parameters] == [p.name for p in spec.params], name
+        for ours, theirs in zip(spec.params, parameters):
+            assert ours.default == theirs.default, (name, ours.name)
+
+
+@pytest.mark.keras
+def test_every_keras_built_in_object_is_known(keras):
+    from keras.src import constraints, initializers, regularizers
+
+    from bilstm_dsl.objects import lookup
+
+    left_out = {"STFT", "STFTInitializer", "stft"}
+    for module in (regularizers, initializers, constraints):
+        for name, cls in module.ALL_OBJECTS_DICT.items():
+            if name in left_out or cls.__name__ in ("Regularizer", "Initializer", "Constraint"):
+                continue
+            assert lookup(name) is not None, name

@@ -6,15 +6,32 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Layer
+from ..objects import ArgObject
 
 
 @dataclass(frozen=True)
 class Call:
-    """``keras.layers.<cls>(*args, **kwargs)``; values may be nested `Call` s."""
+    """``keras.<module>.<cls>(*args, **kwargs)``; values may be nested `Call` s: a wrapped
+    layer, or an argument object (``keras.regularizers.L2(0.001)``)."""
 
     cls: str
     args: tuple[object, ...] = ()
     kwargs: dict[str, object] = field(default_factory=dict)
+    module: str = "layers"
+
+
+def object_call(value: ArgObject) -> Call:
+    """An argument object as its Keras constructor call, with only the arguments written,
+    positional where the spec wrote them so; axes as lists, as Keras's configs hold them."""
+    args = [list(x) if isinstance(x, tuple) else x for _, x in value.args]
+    names = [name for name, _ in value.args]
+    split = value.positional
+    return Call(
+        value.spec.keras_class,
+        tuple(args[:split]),
+        dict(zip(names[split:], args[split:])),
+        value.spec.module,
+    )
 
 
 def layer_call(layer: Layer, name: str | None = None) -> Call:
@@ -35,6 +52,8 @@ def layer_call(layer: Layer, name: str | None = None) -> Call:
         value = layer.args[param.name]
         if isinstance(value, Layer):
             value = layer_call(value)
+        elif isinstance(value, ArgObject):
+            value = object_call(value)
         if param.name in spec.defaults:
             kwargs[param.name] = value
         else:  # required arguments come first in every Keras signature

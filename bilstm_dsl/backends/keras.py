@@ -31,10 +31,12 @@ from .plan import Call, plan
 def _instantiate(value: Any) -> Any:
     if not isinstance(value, Call):
         return value
-    cls = getattr(keras.layers, value.cls)
+    cls = getattr(getattr(keras, value.module), value.cls)
     args = [_instantiate(a) for a in value.args]
     kwargs = {k: _instantiate(v) for k, v in value.kwargs.items()}
     layer = cls(*args, **kwargs)
+    if value.module != "layers":  # an argument object: its config is Keras's own
+        return layer
     _keep_in_config(layer, value.kwargs)
     if value.cls == "Bidirectional":
         # Keras rebuilds both directions from the wrapped layer's config (a backward layer

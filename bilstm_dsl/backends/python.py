@@ -51,8 +51,9 @@ def _literal(value: object) -> str:
 
 def render_call(call: Call, indent: int = 0, room: int = _WIDTH) -> str:
     """``keras.layers.X(...)`` on one line when it fits in ``room``, else one argument per
-    line (nested layers wrapped the same way), as ruff or black would lay it out."""
-    head = f"keras.layers.{call.cls}("
+    line (nested layers and argument objects wrapped the same way), as ruff or black would
+    lay it out."""
+    head = f"keras.{call.module}.{call.cls}("
     flat = head + ", ".join(
         [_literal(a) for a in call.args] + [f"{k}={_literal(v)}" for k, v in call.kwargs.items()]
     )
