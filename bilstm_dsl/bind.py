@@ -16,7 +16,7 @@ from .diagnostics import Diagnostic, Fix, Severity, Span
 from .layers import ALIASES, INPUT, KNOWN_NAMES, LAYERS, LayerSpec
 from .model import Context, Layer
 from .naming import name_layers
-from .objects import lookup as lookup_object
+from .objects import layer_as_object, rank_problem
 
 
 def bind_stages(ctx: Context) -> Layer | None:
@@ -293,14 +293,8 @@ def assign(ctx: Context, layer: Layer, name: str, value: ast.Value, span: Span, 
         else:
             coerced = kind.coerce(name, value)
     except v.ArgError as error:
-        if error.code == "E117" and _layer_as_object(value):
-            assert isinstance(value, ast.Call)
-            error = v.ArgError(
-                "E132",
-                f"`{name}` takes {v.article(kind.name)}, but `{value.name}` is a layer",
-                help=f"write e.g. `{name}={v.OBJECT_EXAMPLES[kind.name]}`",
-                span=value.name_span,
-            )
+        if error.code == "E117" and isinstance(value, ast.Call):
+            error = layer_as_object(name, kind.name, value, KNOWN_NAMES) or error
         ctx.report(
             error.code,
             error.span or (value.span if hasattr(value, "span") else span),
@@ -320,6 +314,9 @@ def assign(ctx: Context, layer: Layer, name: str, value: ast.Value, span: Span, 
                 stage=index,
             )
             return False
+    if kind.name in v.OBJECT_EXAMPLES and (why := rank_problem(layer.keras_class, name, coerced)):
+        ctx.report("E133", value.span, why[0], help=why[1], stage=index)
+        return False
     if param.legacy is not None:
         ignored(ctx, layer, name, span, param.legacy, index)
     if type(coerced) is ast.Call:
@@ -334,15 +331,6 @@ def assign(ctx: Context, layer: Layer, name: str, value: ast.Value, span: Span, 
     layer.args[name] = coerced
     layer.spans[name] = span
     return True
-
-
-def _layer_as_object(value: ast.Value) -> bool:
-    """A layer's call written where an initializer, regularizer or constraint is meant."""
-    return (
-        isinstance(value, ast.Call)
-        and lookup_object(value.name) is None
-        and value.name.lower() in KNOWN_NAMES
-    )
 
 
 def ignored(ctx: Context, layer: Layer, name: str, span: Span, why: str, index: int) -> None:

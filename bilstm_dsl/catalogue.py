@@ -211,6 +211,12 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
         "an initializer, regularizer or constraint given to an argument of another kind",
         "input(20, 1) -> lstm(8, kernel_regularizer=max_norm(3))",
     ),
+    (
+        "E133",
+        E,
+        "an initializer or regularizer that needs a matrix, on a weight of another rank",
+        "input(20, 1) -> lstm(8, bias_initializer=orthogonal())",
+    ),
     # -- shapes
     (
         "E201",

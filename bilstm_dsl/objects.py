@@ -293,3 +293,66 @@ def bind_object(arg: str, call: ast.Call, kind: str) -> ArgObject:
 for _kind in (_R, _I, _C):
     # values.py's INITIALIZER, REGULARIZER and CONSTRAINT types hand their calls here.
     v.OBJECT_CALLS[_kind] = functools.partial(bind_object, kind=_kind)
+
+
+_MATRIX_ONLY = {
+    # keras/src/initializers/constant_initializers.py, Identity.__call__: "can only be used
+    # for 2D matrices"; random_initializers.py, Orthogonal.__call__: "must be at least
+    # two-dimensional"; regularizers.py, OrthogonalRegularizer.__call__: "must have rank 2".
+    "Identity": (2, 2),
+    "Orthogonal": (2, None),
+    "OrthogonalRegularizer": (2, 2),
+}
+_VECTORS = ("bias_", "beta_", "gamma_", "moving_")
+_KERNELS_3D = frozenset({"Conv1D", "MultiHeadAttention"})
+
+
+def weight_rank(keras_class: str, arg: str) -> int | None:
+    """The rank of the weight argument ``arg`` of a layer initializes, regularizes or
+    constrains; None for ``activity_regularizer`` (the output's rank)."""
+    if arg == "activity_regularizer":
+        return None
+    if arg.startswith(_VECTORS):
+        return 1
+    if arg.startswith("kernel_") and keras_class in _KERNELS_3D:
+        return 3  # Conv1D's (size, in, out); MultiHeadAttention's EinsumDense kernels
+    return 2
+
+
+def rank_problem(keras_class: str, arg: str, value: object) -> tuple[str, str] | None:
+    """Why Keras fails with ``value`` (a name or an `ArgObject`) on ``arg``'s weight, and
+    the help: an initializer or regularizer that needs a matrix, on a vector or a 3-D
+    kernel."""
+    spec = value.spec if isinstance(value, ArgObject) else lookup(str(value))
+    if spec is None or spec.keras_class not in _MATRIX_ONLY:
+        return None
+    rank = weight_rank(keras_class, arg)
+    low, high = _MATRIX_ONLY[spec.keras_class]
+    if rank is None or (rank >= low and (high is None or rank <= high)):
+        return None
+    needs = "a matrix (2-D)" if high == 2 else "at least two dimensions"
+    return (
+        f"`{spec.name}` needs {needs}, but the weight of `{arg}` is {rank}-D",
+        _RANK_HELP[spec.kind],
+    )
+
+
+_RANK_HELP = {
+    _I: "keep it for kernels and recurrent kernels; a bias or scale takes e.g. `zeros` or "
+    "`constant(0.1)`",
+    _R: "give it to a 2-D kernel, or use `l2(...)` here",
+}
+
+
+def layer_as_object(
+    arg: str, kind: str, call: ast.Call, layers: frozenset[str]
+) -> v.ArgError | None:
+    """E132 for a layer (one of ``layers``) written where an object is meant, or None."""
+    if lookup(call.name) is not None or call.name.lower() not in layers:
+        return None
+    return v.ArgError(
+        "E132",
+        f"`{arg}` takes {v.article(kind)}, but `{call.name}` is a layer",
+        help=f"write e.g. `{arg}={v.OBJECT_EXAMPLES[kind]}`",
+        span=call.name_span,
+    )

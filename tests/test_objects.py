@@ -182,6 +182,14 @@ def test_every_keyword_only_argument_reaches_a_keras_constructor(name, keras, re
         ("input(20, 1) -> dense(4, kernel_regularizer=max_norm(3))", "E132", "max_norm"),
         ("input(20, 1) -> dense(4, kernel_constraint=l2(0.1))", "E132", "l2"),
         ("input(20, 1) -> dense(4, bias_initializer=dense(3))", "E132", "dense"),
+        ("input(20, 1) -> dense(4, bias_initializer=identity())", "E133", "identity()"),
+        ('input(20, 1) -> lstm(4, bias_initializer="orthogonal")', "E133", '"orthogonal"'),
+        ("input(20, 1) -> conv1d(4, 3, kernel_initializer=identity)", "E133", "identity"),
+        (
+            "input(20, 1) -> conv1d(4, 3, kernel_regularizer=orthogonal_regularizer())",
+            "E133",
+            "orthogonal_regularizer()",
+        ),
         (
             "input(20, 1) -> dense(4, kernel_initializer=glorot_unifrom(seed=1))",
             "E117",

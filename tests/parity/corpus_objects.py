@@ -404,6 +404,68 @@ CASES_OBJECTS: list[Case] = [
         S20_3,
         lambda L: [L.Dense(4, bias_initializer=Init.Zeros(value=1))],
     ),
+    # -- initializers and regularizers that need a matrix (E133)
+    Case(
+        "obj_dense_bias_identity",
+        "input(20, 3) -> dense(4, bias_initializer=identity())",
+        S20_3,
+        lambda L: [L.Dense(4, bias_initializer=Init.Identity())],
+    ),
+    Case(
+        "obj_lstm_bias_orthogonal_by_name",
+        'input(20, 3) -> lstm(8, bias_initializer="orthogonal")',
+        S20_3,
+        lambda L: [L.LSTM(8, bias_initializer="orthogonal")],
+    ),
+    Case(
+        "obj_conv1d_kernel_identity",
+        "input(20, 3) -> conv1d(4, 3, kernel_initializer=identity(gain=2.0))",
+        S20_3,
+        lambda L: [L.Conv1D(4, 3, kernel_initializer=Init.Identity(gain=2.0))],
+    ),
+    Case(
+        "obj_conv1d_kernel_orthogonal",
+        "input(20, 3) -> conv1d(4, 3, kernel_initializer=orthogonal(seed=1))",
+        S20_3,
+        lambda L: [L.Conv1D(4, 3, kernel_initializer=Init.Orthogonal(seed=1))],
+    ),
+    Case(
+        "obj_layernorm_gamma_identity",
+        "input(20, 3) -> layernormalization(gamma_initializer=identity())",
+        S20_3,
+        lambda L: [L.LayerNormalization(gamma_initializer=Init.Identity())],
+    ),
+    Case(
+        "obj_batchnorm_moving_mean_identity",
+        "input(20, 3) -> lstm(8, seq) -> batchnormalization(moving_mean_initializer=identity)",
+        S20_3,
+        lambda L: [
+            L.LSTM(8, return_sequences=True),
+            L.BatchNormalization(moving_mean_initializer="identity"),
+        ],
+    ),
+    Case(
+        "obj_embedding_identity",
+        'input(50, dtype="int32") -> embedding(10, 4, embeddings_initializer=identity())',
+        I50,
+        lambda L: [L.Embedding(10, 4, embeddings_initializer=Init.Identity())],
+    ),
+    Case(
+        "obj_conv1d_orthogonal_regularizer",
+        "input(20, 3) -> conv1d(4, 3, kernel_regularizer=orthogonal_regularizer(0.1))",
+        S20_3,
+        lambda L: [L.Conv1D(4, 3, kernel_regularizer=R.OrthogonalRegularizer(factor=0.1))],
+        stricter="Keras builds it, then fails when training computes the loss "
+        "(OrthogonalRegularizer needs a rank-2 weight)",
+    ),
+    Case(
+        "obj_dense_bias_orthogonal_regularizer",
+        'input(20, 3) -> dense(4, bias_regularizer="orthogonal_regularizer")',
+        S20_3,
+        lambda L: [L.Dense(4, bias_regularizer="orthogonal_regularizer")],
+        stricter="Keras builds it, then fails when training computes the loss "
+        "(OrthogonalRegularizer needs a rank-2 weight)",
+    ),
     # -- Keras 2 arguments Keras 3 still takes
     Case(
         "legacy_lstm_implementation_1",
