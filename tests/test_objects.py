@@ -285,3 +285,13 @@ def test_every_keras_built_in_object_is_known(keras):
             if name in left_out or cls.__name__ in ("Regularizer", "Initializer", "Constraint"):
                 continue
             assert lookup(name) is not None, name
+
+
+def test_docs_list_every_object():
+    from pathlib import Path
+
+    from bilstm_dsl.objects import OBJECTS
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "arguments.md").read_text()
+    for name, spec in OBJECTS.items():
+        assert f"`{name}`" in text and f"`keras.{spec.module}.{spec.keras_class}`" in text, name
