@@ -60,41 +60,56 @@ def summarize(source: str, path: str = "<string>") -> dict[str, object]:
     return summary
 
 
-def _load(spec: str | os.PathLike[str]) -> CheckResult:
+Dims = tuple[int | None, ...]
+
+
+def _load(spec: str | os.PathLike[str], input_shape: Dims | None = None) -> CheckResult:
     """Check a spec given as text or as a path. A ``str`` holding ``(`` is spec text
-    (every spec has ``input(...)``); any other ``str``, or a path object, names a file."""
+    (every layer is a call); any other ``str``, or a path object, names a file."""
     if isinstance(spec, str) and "(" in spec:
-        return check(spec)
+        return check(spec, input_shape=input_shape)
     path = Path(spec)
     try:
         data = path.read_bytes()
     except OSError as error:
         raise OSError(f"cannot read the spec {str(path)!r}: {error.strerror}") from None
-    return check_bytes(data, str(path))
+    return check_bytes(data, str(path), input_shape)
 
 
 def _model_name(result: CheckResult, name: str | None) -> str:
     """The model's name (`backends.plan.model_name`); a ``name`` TensorFlow cannot use as a
     root name scope raises ValueError, before Keras is imported."""
     from .backends.plan import model_name
+    from .open_input import not_buildable
     from .values import scope_name_problem
 
     if name is not None:
         problem = scope_name_problem(name, root=True)
         if problem:
             raise ValueError(f"name {name!r}: {problem}")
+    problem = not_buildable(result)
+    if problem:
+        raise ValueError(problem.replace("--input-shape", "input_shape="))
     return model_name(result.path, name)
 
 
-def build(spec: str | os.PathLike[str], *, name: str | None = None, strategy: Any = None) -> Any:
+def build(
+    spec: str | os.PathLike[str],
+    *,
+    name: str | None = None,
+    strategy: Any = None,
+    input_shape: Dims | None = None,
+) -> Any:
     """Build the `keras.Model` a spec describes (Keras is imported on first use).
 
     ``spec`` is `.arch` text or a path; ``name`` names the model (default: the file name);
     ``strategy``, a ``tf.distribute`` strategy, builds the model inside its scope so the
-    same spec trains on several GPUs or a TPU. A spec with errors raises `ArchError` and
-    builds nothing.
+    same spec trains on several GPUs or a TPU; ``input_shape`` (per sample) is the input of
+    a spec written without `input(...)`, or replaces the dims of the one written. A spec
+    with errors raises `ArchError` and builds nothing; one whose sizes are still open
+    raises ValueError saying which.
     """
-    result = _load(spec)
+    result = _load(spec, input_shape)
     if not result.ok:
         raise ArchError(result)
     model_name = _model_name(result, name)
@@ -103,10 +118,12 @@ def build(spec: str | os.PathLike[str], *, name: str | None = None, strategy: An
     return build_model(result, model_name, strategy)
 
 
-def to_python(spec: str | os.PathLike[str], *, name: str | None = None) -> str:
+def to_python(
+    spec: str | os.PathLike[str], *, name: str | None = None, input_shape: Dims | None = None
+) -> str:
     """Python source that builds the spec's model with ``import keras`` (no Keras needed
-    to generate it). A spec with errors raises `ArchError`."""
-    result = _load(spec)
+    to generate it). A spec with errors raises `ArchError`; ``input_shape`` as `build`'s."""
+    result = _load(spec, input_shape)
     if not result.ok:
         raise ArchError(result)
     model_name = _model_name(result, name)

@@ -17,12 +17,18 @@ from .layers import ALIASES, INPUT, KNOWN_NAMES, LAYERS, LayerSpec
 from .model import Context, Layer
 from .naming import name_layers
 from .objects import layer_as_object, rank_problem
+from .symbolic import Sym
 
 
-def bind_stages(ctx: Context) -> Layer | None:
+def bind_stages(ctx: Context, given: Layer | None = None) -> Layer | None:
     """Resolve every stage into ``ctx.layers``; return the input layer (None when the
-    chain does not start with a valid ``input(...)``)."""
-    input_layer = resolve_input(ctx)
+    chain does not start with a valid ``input(...)``). ``given`` is the input made for an
+    open chain (`open_input`), which stage 0 then holds."""
+    if given is not None:
+        ctx.layers.append(given)
+        input_layer: Layer | None = given
+    else:
+        input_layer = resolve_input(ctx)
     stages, append = ctx.stages, ctx.layers.append
     for index in range(1, len(stages)):
         append(resolve_stage(ctx, stages[index], index))
@@ -60,7 +66,7 @@ def bind_input(ctx: Context, call: ast.Call, index: int) -> Layer | None:
     ok = True
     for arg in dims:
         value = arg.value
-        if isinstance(value, ast.Word) and value.lower == "none":
+        if isinstance(value, ast.Word) and (value.lower == "none" or _dim_name(value)):
             continue
         if not isinstance(value, ast.Int) or not 0 < value.value < 2**63:
             ok = False
@@ -68,7 +74,8 @@ def bind_input(ctx: Context, call: ast.Call, index: int) -> Layer | None:
             ctx.report(
                 "E104",
                 arg.span,
-                f"input dims are positive integers or `none`, got `{ctx.text(arg.span)}`"
+                f"input dims are positive integers, `none` or names such as `T`, got "
+                f"`{ctx.text(arg.span)}`"
                 + (
                     " (past 2**63, which TensorFlow cannot hold)"
                     if isinstance(value, ast.Int)
@@ -91,10 +98,7 @@ def bind_input(ctx: Context, call: ast.Call, index: int) -> Layer | None:
             stage=index,
         )
     elif dims and ok:
-        layer.args["shape"] = tuple(
-            None if isinstance(a.value, ast.Word) else a.value.value  # type: ignore[union-attr]
-            for a in dims
-        )
+        layer.args["shape"] = tuple(_dim(a.value) for a in dims)
         layer.spans["shape"] = dims[0].span.cover(dims[-1].span)
     elif "shape" not in layer.args and ok:
         ok = False
@@ -106,6 +110,18 @@ def bind_input(ctx: Context, call: ast.Call, index: int) -> Layer | None:
             stage=index,
         )
     return layer if ok else None
+
+
+def _dim_name(word: ast.Word) -> bool:
+    """A named input dim, ``T`` in ``input(T, 8)``: a name that is not a keyword."""
+    return word.lower not in ("none", "true", "false") and word.value.isidentifier()
+
+
+def _dim(value: ast.Value) -> int | Sym | None:
+    if isinstance(value, ast.Word):
+        return None if value.lower == "none" else Sym.named(value.value)
+    assert isinstance(value, ast.Int)
+    return value.value
 
 
 def resolve_stage(ctx: Context, stage: ast.Stage, index: int) -> Layer | None:

@@ -35,6 +35,10 @@ def _entries(*rows: tuple[str, Severity, str, str | Callable[[], str]]) -> dict[
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.NOTE
 
 READ_CODES = frozenset({"E013"})
+
+GIVEN_SHAPES: dict[str, tuple[int | None, ...]] = {"E216": (8,)}
+"""Codes whose example is checked with an input shape given from outside, as
+``--input-shape 8`` does (`docs.example_result`)."""
 """Codes the file reader reports, not the checker: no spec text triggers them, so their
 catalogue example is a path that cannot be read (`files.check_file`)."""
 
@@ -99,7 +103,12 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
     ),
     ("E109", E, "unknown activation", "input(20, 1) -> lstm(32) -> dense(1, activation=sigmoide)"),
     ("E110", E, "unknown merge mode", "input(20, 1) -> bilstm(32, merge_mode=avg)"),
-    ("E111", E, "the chain must start with one `input(...)`", "lstm(32) -> dense(1)"),
+    (
+        "E111",
+        E,
+        "`input(...)` later in a chain: a chain has one input, first or left out",
+        "input(20, 1) -> lstm(8) -> input(8)",
+    ),
     (
         "E112",
         E,
@@ -288,6 +297,12 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
         "a shared layer called on a tensor its weights, built at its first call, do not fit",
         "a = input(20, 3)\nb = input(20, 4)\nencoder = lstm(8)\nx = a -> encoder\ny = b -> encoder",
     ),
+    (
+        "E216",
+        E,
+        "`--input-shape` (or `input_shape=`) with another number of dims than the input",
+        "input(20, 1) -> lstm(8)",
+    ),
     # -- performance
     (
         "W301",
@@ -313,6 +328,12 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
         N,
         "a mask reaching an LSTM/GRU: cuDNN needs right-padded sequences",
         'input(50, dtype="int32") -> embedding(1000, 16, mask_zero) -> lstm(8)',
+    ),
+    (
+        "N403",
+        N,
+        "what Keras does at this stage depends on a size not written yet; checking stops",
+        "input(T, 8) -> conv1d(16, 3, strides=2) -> lstm(8)",
     ),
     # -- where Keras silently surprises
     (

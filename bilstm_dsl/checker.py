@@ -20,13 +20,19 @@ from .diagnostics import Diagnostic, Span
 from .infer import infer
 from .lints import MODEL_LINTS
 from .model import ERROR, MAX_SOURCE_BYTES, CheckResult, Context, Graph, Layer, StageInfo
+from .open_input import is_open, open_input, override, settle
 from .parser import parse
+from .symbolic import Deciding
 
 __all__ = ["MAX_SOURCE_BYTES", "CheckResult", "Layer", "StageInfo", "check", "check_bytes"]
 
 
-def check(source: str, path: str = "<string>") -> CheckResult:
+def check(
+    source: str, path: str = "<string>", input_shape: tuple[int | None, ...] | None = None
+) -> CheckResult:
     """Check ``source``; whatever the text, the result is diagnostics, never an exception.
+    ``input_shape`` (per sample, no batch) is the input's shape for a chain written without
+    `input(...)`, or replaces the dims of the one written (`open_input`).
 
     The cyclic garbage collector is paused meanwhile: a check builds only acyclic data
     (reference counting frees all of it), and on a 20,000-stage chain the collector's
@@ -38,14 +44,18 @@ def check(source: str, path: str = "<string>") -> CheckResult:
             return _too_large(size, "", path)
     paused = gc.isenabled()
     gc.disable()
+    Deciding.on = True
     try:
-        return _run(source, path)
+        return _run(source, path, input_shape)
     finally:
+        Deciding.on = False
         if paused:
             gc.enable()
 
 
-def check_bytes(data: bytes, path: str = "<string>") -> CheckResult:
+def check_bytes(
+    data: bytes, path: str = "<string>", input_shape: tuple[int | None, ...] | None = None
+) -> CheckResult:
     """Check a file's raw bytes: UTF-8 (a leading BOM is skipped); invalid UTF-8 is
     diagnostic E007 at the first bad byte, not an exception."""
     if len(data) > MAX_SOURCE_BYTES:
@@ -66,7 +76,7 @@ def check_bytes(data: bytes, path: str = "<string>") -> CheckResult:
             help="save the file as UTF-8; .arch files are plain text",
         )
         return CheckResult(text, path, (diag,), None, ())
-    return check(text, path)
+    return check(text, path, input_shape)
 
 
 def _too_large(size: int, source: str, path: str) -> CheckResult:
@@ -80,7 +90,7 @@ def _too_large(size: int, source: str, path: str) -> CheckResult:
     return CheckResult(source, path, (diag,), None, ())
 
 
-def _run(source: str, path: str) -> CheckResult:
+def _run(source: str, path: str, input_shape: tuple[int | None, ...] | None) -> CheckResult:
     parsed = parse(source)
     if parsed.diagnostics:
         return CheckResult(source, path, parsed.diagnostics, None, ())
@@ -97,7 +107,24 @@ def _run(source: str, path: str) -> CheckResult:
     if program is not None:
         return _run_graph(source, path, program)
     ctx = Context(source, path, list(parsed.chain.stages))
-    input_layer = bind_stages(ctx)
+    if is_open(parsed.chain):
+        opened = open_input(ctx)
+        ctx.open_input = True
+        input_layer = bind_stages(ctx, opened)
+        settle(ctx, opened, input_shape)
+    else:
+        input_layer = bind_stages(ctx)
+        if input_shape is not None and input_layer is not None:
+            problem = override(ctx, input_layer, input_shape)
+            if problem:
+                ctx.report(
+                    "E216",
+                    ctx.stages[0].call.span,
+                    problem,
+                    help="give one size per axis of the input, batch left out",
+                    stage=0,
+                )
+                return _result(ctx, input_layer, ())
     infos = tuple(infer(ctx, input_layer))
     for lint in MODEL_LINTS:
         lint(ctx, infos)
@@ -140,6 +167,7 @@ def _result(
         infos if ok else (),
         infos,
         graph,
+        ctx.open_input,
     )
 
 

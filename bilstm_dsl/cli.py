@@ -145,6 +145,25 @@ def _spec_rows(result: CheckResult) -> Iterable[dict[str, object]]:
 # -- summary
 
 
+def _input_shape_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--input-shape",
+        type=_shape,
+        metavar="DIMS",
+        help="the input's shape per sample, e.g. 20,1 (none for any length): for a spec "
+        "written without input(...), or in place of the dims it writes",
+    )
+
+
+def _shape(text: str) -> tuple[int | None, ...]:
+    from .open_input import parse_shape
+
+    try:
+        return parse_shape(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     name = None
     if is_model_path(args.path):
@@ -153,7 +172,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
         result = check_saved(args.path)
         name = result.name if isinstance(result, SavedResult) else None
     else:
-        result = check_path(args.path)
+        result = check_path(args.path, args.input_shape)
     if not result.ok:
         print_diagnostics(result)
         return exit_status(result)
@@ -161,6 +180,14 @@ def cmd_summary(args: argparse.Namespace) -> int:
     assert summary is not None
     found = None
     if args.batch_size is not None or args.steps is not None:
+        from .symbolic import names_in
+
+        named = names_in(result.input_shape)
+        if named:
+            raise UsageError(
+                f"{printable(result.path)}: multiply-adds and memory need every size, and "
+                f"{', '.join(sorted(named))} is open: give the input's shape with --input-shape"
+            )
         from .costs import CostError, costs, with_costs
 
         for flag, value in (("--batch-size", args.batch_size), ("--steps", args.steps)):
@@ -273,6 +300,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument(
         "--steps", type=int, metavar="N", help="the length of every `none` dim of the input"
     )
+    _input_shape_option(p)
     p.set_defaults(run=cmd_summary)
 
     p = sub.add_parser(
@@ -298,6 +326,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         help="what to produce (default: keras when OUT ends in .keras)",
     )
     p.add_argument("--name", help="the model's name (default: the spec's file name)")
+    _input_shape_option(p)
     p.set_defaults(run=cmd_compile)
 
     p = sub.add_parser("fmt", help="rewrite .arch files in the one canonical layout")

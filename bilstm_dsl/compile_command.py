@@ -41,12 +41,17 @@ def cmd_compile(args: argparse.Namespace) -> int:
         if not args.output.endswith(".keras"):
             raise UsageError(f"{args.output}: a Keras model file must end in `.keras`")
     target = check_output_path(args.output, args.path) if args.output else None
-    result = check_path(args.path)
+    result = check_path(args.path, args.input_shape)
     if not result.ok:
         print_diagnostics(result)
         return EXIT_PROBLEMS
     if result.diagnostics:  # warnings and notes: worth seeing, not worth stopping for
         print_diagnostics(result)
+    from .open_input import not_buildable
+
+    problem = not_buildable(result)
+    if problem:
+        raise UsageError(f"{printable(result.path)}: {problem}")
     name = model_name(result.path, args.name)
     if emit == "python":
         from .backends.python import emit_python

@@ -8,8 +8,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .catalogue import CATALOGUE, FAMILIES, READ_CODES, CodeInfo
-from .checker import check_bytes
+from .catalogue import CATALOGUE, FAMILIES, GIVEN_SHAPES, READ_CODES, CodeInfo
+from .checker import CheckResult, check_bytes
 from .diagnostics import render
 from .model import MEMORY_VARIABLE
 
@@ -20,6 +20,17 @@ README_END = "<!-- end of codes -->"
 def example_bytes(example: str) -> bytes:
     """Catalogue examples are text; lone surrogates stand for raw bytes (E007)."""
     return example.encode("utf-8", "surrogateescape")
+
+
+def example_result(code: str, path: str = "example.arch") -> CheckResult:
+    """The check of ``code``'s catalogue example, as the docs show it: read from its path
+    for the reader's codes, with its input shape given for those of `GIVEN_SHAPES`."""
+    info = CATALOGUE[code]
+    if code in READ_CODES:
+        from .files import check_file
+
+        return check_file(info.example)
+    return check_bytes(example_bytes(info.example), path, GIVEN_SHAPES.get(code))
 
 
 DOCS_MEMORY = 16 * 1024**3
@@ -59,7 +70,7 @@ def _markdown() -> str:
                 out += _read_code(code, info)
                 continue
             data = example_bytes(info.example)
-            result = check_bytes(data, "example.arch")
+            result = example_result(code)
             shown = "\n\n".join(
                 render(d, result.source, "example.arch")
                 for d in result.diagnostics
@@ -77,12 +88,21 @@ def _markdown() -> str:
                 source,
                 "```",
                 "",
+                *_given(code),
                 "```text",
                 shown,
                 "```",
                 "",
             ]
     return "\n".join(out)
+
+
+def _given(code: str) -> list[str]:
+    shape = GIVEN_SHAPES.get(code)
+    if shape is None:
+        return []
+    dims = ",".join("none" if d is None else str(d) for d in shape)
+    return [f"Checked with `--input-shape {dims}`:", ""]
 
 
 def _read_code(code: str, info: CodeInfo) -> list[str]:

@@ -184,7 +184,9 @@ class GraphLayout:
             b.out.setdefault(p, b.out[0])
         _outputs(b, n, self.graph.outputs)
         _names(b, n, self.names)
-        params = f"{info.params:,} param{'' if info.params == 1 else 's'}"
+        params = (
+            f"{info.params:,} param{'' if type(info.params) is int and info.params == 1 else 's'}"
+        )
         lines = [shorten(f"{info.name}: {written(self.result, layer)}")]
         lines.append(shorten(fmt_shapes(info.shapes)))
         if cls != "InputLayer":

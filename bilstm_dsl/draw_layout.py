@@ -322,7 +322,8 @@ def layout(c: Scene, result: CheckResult, max_layers: int) -> tuple[float, int, 
             ports, height = box_row(
                 c, text, f"box-{stage.index}", str(stage.index), shape_out, ports, y
             )
-        params = f"{stage.params:,} param{'' if stage.params == 1 else 's'}"
+        one = type(stage.params) is int and stage.params == 1  # (a formula is never 1)
+        params = f"{stage.params:,} param{'' if one else 's'}"
         labels.append(
             (
                 y + height / 2 - 0.1,

@@ -86,13 +86,15 @@ class Port:
 
 def _steps(length: int | None, limit: int) -> tuple[list[str], int | None]:
     """The step labels to draw for a sequence of ``length`` steps, and the slot before
-    which the ellipsis goes (None when every step is drawn). ``None`` is variable length."""
-    if length is not None and length <= limit:
+    which the ellipsis goes (None when every step is drawn). ``None`` is variable length;
+    a named length (``T`` of ``input(T, 8)``) labels its last steps ``T``, ``T-1``, ..."""
+    if type(length) is int and length <= limit:
         return [str(t) for t in range(1, length + 1)], None
     head = (limit + 1) // 2
     tail = limit - head
-    if length is None:
-        last = ["n" if k == 0 else f"n-{k}" for k in range(tail - 1, -1, -1)]
+    if type(length) is not int:
+        n = "n" if length is None else str(length)
+        last = [n if k == 0 else f"{n}-{k}" for k in range(tail - 1, -1, -1)]
     else:
         last = [str(t) for t in range(length - tail + 1, length + 1)]
     return [str(t) for t in range(1, head + 1)] + last, head

@@ -140,11 +140,11 @@ def read_bytes(path: str) -> tuple[str, bytes]:
     return source.shown, source.data
 
 
-def check_path(path: str) -> CheckResult:
+def check_path(path: str, input_shape: tuple[int | None, ...] | None = None) -> CheckResult:
     """Read and check one spec; `ReadError` when it cannot be read (for commands that
-    take one file, where that ends the run)."""
+    take one file, where that ends the run). ``input_shape``: as `checker.check`'s."""
     source = read_source(path)
-    return check_bytes(source.data, source.shown)
+    return check_bytes(source.data, source.shown, input_shape)
 
 
 def check_file(path: str) -> CheckResult:

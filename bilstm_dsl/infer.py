@@ -14,8 +14,9 @@ from . import ast
 from .explain import shape_error
 from .layers import ACTIVATION_BOOL, ACTIVATION_INT
 from .lints import stage_lints
-from .model import WARNING, Context, Flow, Layer, StageInfo
+from .model import NOTE, WARNING, Context, Flow, Layer, StageInfo
 from .shapes import Output, Shape, ShapeError, fmt_shapes
+from .symbolic import Sym, Undecided, names_in
 
 
 def start_flow(input_layer: Layer, index: int = 0) -> Flow:
@@ -53,6 +54,9 @@ def apply(
         return None, None
     try:
         out = layer.spec.rule(layer, flow.shapes)
+    except Undecided as question:
+        _undecided(ctx, layer, index, question)
+        return None, None
     except ShapeError as error:
         shape_error(ctx, error, layer, index, flow)
         return None, None
@@ -83,9 +87,10 @@ def _too_big(ctx: Context, layer: Layer, index: int, out: Output) -> bool:
     huge = False
     for shape in out.shapes:
         for d in shape:
-            if d is not None and d >= INT64:
+            if type(d) is int and d >= INT64:  # a symbolic size has no value yet
                 huge = True
-    if not huge and out.trainable + out.non_trainable < INT64:
+    weights = out.trainable + out.non_trainable
+    if not huge and (type(weights) is not int or weights < INT64):
         return False
     what = "an output dimension" if huge else "a weight count"
     ctx.report(
@@ -96,6 +101,20 @@ def _too_big(ctx: Context, layer: Layer, index: int, out: Output) -> bool:
         stage=index,
     )
     return True
+
+
+def _undecided(ctx: Context, layer: Layer, index: int, question: Undecided) -> None:
+    """N403: what Keras does here depends on a size not written yet (`symbolic`)."""
+    ctx.report(
+        "N403",
+        ctx.stages[index].call.span,
+        f"`{layer.written}` cannot be checked until the sizes are known: "
+        f"{question.message}; the stages from here on are not checked",
+        help="write the sizes in `input(...)`, e.g. `input(20, 8) -> ...`, or check with "
+        "`--input-shape 20,8`",
+        stage=index,
+        severity=NOTE,
+    )
 
 
 _KIND = {"bool": "boolean", "string": "string"}
@@ -187,7 +206,7 @@ def check_assertion(ctx: Context, index: int, shapes: tuple[Shape, ...]) -> None
     value = ctx.stages[index].assertion
     if value is None:
         return
-    expected = _assertion_shapes(value)
+    expected = _assertion_shapes(value, ctx.sizes, _named_sizes(ctx))
     if expected is None:
         ctx.report(
             "E206",
@@ -242,7 +261,22 @@ def next_dtype(mode: str, dtype: str) -> str:
     return dtype if mode == "keep" else "int32" if mode == "int32" else "float32"
 
 
-def _assertion_shapes(value: ast.Value) -> tuple[tuple[object, ...], ...] | None:
+def _named_sizes(ctx: Context) -> frozenset[str]:
+    """The sizes the inputs name (``T`` of ``input(T, 8)``, ``F`` of an open input) and
+    those given a value from outside: what an assertion may write by name."""
+    shapes = []
+    for index in ctx.inputs:
+        layer = ctx.layers[index] if index < len(ctx.layers) else None
+        if layer is not None and layer.get("shape") is not None:
+            shapes.extend(layer.get("shape"))  # type: ignore[arg-type]
+    return names_in(shapes) | frozenset(ctx.sizes)
+
+
+def _assertion_shapes(
+    value: ast.Value, sizes: dict[str, int] | None = None, names: frozenset[str] = frozenset()
+) -> tuple[tuple[object, ...], ...] | None:
+    """The shapes an assertion writes; a name of ``names`` stands for its size in
+    ``sizes`` if there, else for itself."""
     items = value.items if isinstance(value, ast.List) else (value,)
     shapes = []
     for item in items:
@@ -256,6 +290,10 @@ def _assertion_shapes(value: ast.Value) -> tuple[tuple[object, ...], ...] | None
                 dims.append(None)
             elif isinstance(dim, ast.Word) and dim.value == "_":
                 dims.append(_ANY)
+            elif isinstance(dim, ast.Word) and dim.value in names:
+                # a size named in `input(T, 8)`, or the size given for it
+                known = sizes.get(dim.value) if sizes else None
+                dims.append(Sym.named(dim.value) if known is None else known)
             else:
                 return None
         shapes.append(tuple(dims))
@@ -267,6 +305,16 @@ _ANY = object()
 
 def _matches(expected: tuple[tuple[object, ...], ...], actual: tuple[Shape, ...]) -> bool:
     return len(expected) == len(actual) and all(
-        len(e) == len(a) and all(d is _ANY or d == b for d, b in zip(e, a))
+        len(e) == len(a) and all(d is _ANY or _same(d, b) for d, b in zip(e, a))
         for e, a in zip(expected, actual)
     )
+
+
+def _same(written: object, size: object) -> bool:
+    """Whether a dim written in an assertion is the size inferred: a name matches only the
+    same name (or formula), never a number it might stand for."""
+    if isinstance(written, Sym):
+        return isinstance(size, Sym) and written.terms == size.terms
+    if isinstance(size, Sym):  # `none`: not known when Keras builds the model, as written
+        return written is None
+    return written == size

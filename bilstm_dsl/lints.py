@@ -226,8 +226,8 @@ def weights_memory(ctx: Context, stages: tuple[StageInfo, ...]) -> None:
     if not stages:
         return
     size, memory = weights_bytes(stages), memory_bytes()
-    if memory is None or size <= memory:
-        return
+    if memory is None or type(size) is not int or size <= memory:
+        return  # (a size that depends on an open input's features is not known yet)
     largest = max(stages, key=lambda s: s.params)
     share = largest.params * 100 // max(1, sum(s.params for s in stages))
     ctx.report(

@@ -19,6 +19,7 @@ from .diagnostics import LINE_END, Diagnostic, LineIndex, Severity
 from .layers import ALIASES, LAYERS
 from .model import CheckResult, StageInfo
 from .shapes import fmt, fmt_shapes
+from .symbolic import Sym
 
 SOURCE = "bilstm-dsl"
 """The ``source`` of every diagnostic the server sends."""
@@ -215,7 +216,7 @@ def _class_of(info: StageInfo) -> str:
 
 def _params_text(info: StageInfo) -> str:
     text = f"{info.params:,}"
-    if info.non_trainable:
+    if isinstance(info.non_trainable, Sym) or info.non_trainable:
         text += f" ({info.trainable:,} trainable, {info.non_trainable:,} non-trainable)"
     return text
 
@@ -223,10 +224,13 @@ def _params_text(info: StageInfo) -> str:
 def hover_at(analysis: Analysis, offset: int) -> HoverInfo | None:
     """The hover for the stage under ``offset``, or None outside any stage (or when the text
     does not parse)."""
-    index = analysis.stage_at(offset)
-    if index is None:
+    written_index = analysis.stage_at(offset)
+    if written_index is None:
         return None
-    call = analysis.stages[index].call
+    call = analysis.stages[written_index].call
+    # A chain without `input(...)` is checked with one put in front (stage 0), so the
+    # checker's stage numbers run one ahead of the stages written.
+    index = written_index + 1 if analysis.result.open_input else written_index
     written = analysis.text[call.span.start : call.span.end]
     result = analysis.result
     keras = _keras_class(call.name, call) or "unknown layer"

@@ -16,6 +16,7 @@ from . import ast
 from .diagnostics import Diagnostic, Severity, Span
 from .layers import LayerSpec
 from .shapes import Shape
+from .symbolic import Sym
 
 ERROR, WARNING, NOTE = Severity.ERROR, Severity.WARNING, Severity.NOTE
 
@@ -134,6 +135,9 @@ class CheckResult:
     """Every stage inferred, kept even when there are errors (an editor's hover)."""
     graph: Graph | None = None
     """For a graph file, how its stages connect; ``stages`` then holds its inputs too."""
+    open_input: bool = False
+    """A chain written without `input(...)`: stage 0 is the input the checker put in front
+    of it (`open_input`), which the text does not hold."""
 
     @property
     def ok(self) -> bool:
@@ -160,7 +164,7 @@ class CheckResult:
                 "name": s.name,
                 "type": s.layer.keras_class,
                 "output_shape": _jsonable(s.shapes),
-                "params": s.params,
+                "params": count(s.params),
             }
             for s in self.stages
         ]
@@ -170,9 +174,9 @@ class CheckResult:
         return {
             "layers": layers,
             "output_shape": _jsonable(last),
-            "total_params": trainable + non_trainable,
-            "trainable_params": trainable,
-            "non_trainable_params": non_trainable,
+            "total_params": count(trainable + non_trainable),
+            "trainable_params": count(trainable),
+            "non_trainable_params": count(non_trainable),
         }
 
 
@@ -185,7 +189,7 @@ def _graph_summary(result: CheckResult, graph: Graph) -> dict[str, object]:
             "name": row.name,
             "type": row.layer.keras_class,
             "output_shape": _jsonable(row.shapes),
-            "params": row.params,
+            "params": count(row.params),
             "connected_to": list(row.connected),
         }
         for row in rows
@@ -198,9 +202,9 @@ def _graph_summary(result: CheckResult, graph: Graph) -> dict[str, object]:
         "layers": layers,
         "inputs": [by_stage[i].name for i in graph.inputs],
         "output_shape": _jsonable(tuple(outputs)),
-        "total_params": trainable + non_trainable,
-        "trainable_params": trainable,
-        "non_trainable_params": non_trainable,
+        "total_params": count(trainable + non_trainable),
+        "trainable_params": count(trainable),
+        "non_trainable_params": count(non_trainable),
     }
 
 
@@ -284,8 +288,14 @@ def graph_rows(result: CheckResult, graph: Graph) -> list[Row]:
 
 def _jsonable(shapes: tuple[Shape, ...]) -> list:
     if len(shapes) == 1:
-        return list(shapes[0])
-    return [list(s) for s in shapes]
+        return [count(d) for d in shapes[0]]
+    return [[count(d) for d in s] for s in shapes]
+
+
+def count(value: int | Sym | None) -> int | str | None:
+    """A size or weight count for JSON: its int, or for one that depends on a size not
+    written yet (`symbolic`), its formula as text: ``"128*F + 4224"``."""
+    return str(value) if isinstance(value, Sym) else value
 
 
 DTYPE_BYTES = {"float16": 2, "bfloat16": 2, "float32": 4, "float64": 8}
@@ -385,6 +395,8 @@ class Context:
         "inputs",
         "shared",
         "graph",
+        "open_input",
+        "sizes",
     )
 
     def __init__(self, source: str, path: str, stages: list[ast.Stage]) -> None:
@@ -403,6 +415,10 @@ class Context:
         """In a graph, a stage applying a defined layer again -> its defining stage."""
         self.graph = False
         """Whether this is a graph file (tensors have names)."""
+        self.open_input = False
+        """Whether stage 0 is the input put in front of a chain written without one."""
+        self.sizes: dict[str, int] = {}
+        """Named input dims given a size from outside (``--input-shape``), for assertions."""
 
     def report(
         self,

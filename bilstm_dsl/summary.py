@@ -9,7 +9,9 @@ from collections.abc import Sequence
 from .costs import WEIGHT_DTYPE, Costs
 from .diagnostics import printable
 from .model import CheckResult, graph_rows, readable_size
+from .open_input import FEATURES
 from .shapes import fmt, fmt_shapes
+from .symbolic import Sym, names_in
 
 _HEADERS = ("Layer (type)", "Output Shape", "Param #")
 _CONNECTED = "Connected to"
@@ -77,12 +79,34 @@ def summary_table(result: CheckResult, name: str, costs: Costs | None = None) ->
         ("Trainable params", "trainable_params"),
         ("Non-trainable params", "non_trainable_params"),
     ):
-        count = int(summary[key])  # type: ignore[call-overload]
+        count = summary[key]
+        if isinstance(count, str):  # a formula: it depends on a size not written yet
+            table.append(f" {label}: {_totals(result)[key]:,}")
+            continue
+        assert isinstance(count, int)
         # float32 weights, as Keras's summary assumes for the default dtype
         table.append(f" {label}: {count:,} ({readable_size(count * 4)})")
+    names = names_in(d for d in result.input_shape)
+    for name in sorted(names):
+        table.append(f" {name}: {_NAMED.get(name, 'a size named in input(...)')}")
     if costs is not None:
         table += _cost_totals(costs)
     return "\n".join(table)
+
+
+_NAMED = {FEATURES: "the number of features of the open input (no input(...) written)"}
+
+
+def _totals(result: CheckResult) -> dict[str, int | Sym]:
+    """The weight counts, formulas kept (the summary's JSON has them as text)."""
+    rows = graph_rows(result, result.graph) if result.graph is not None else result.stages
+    trainable = sum((r.trainable for r in rows), 0)
+    frozen = sum((r.non_trainable for r in rows), 0)
+    return {
+        "total_params": trainable + frozen,
+        "trainable_params": trainable,
+        "non_trainable_params": frozen,
+    }
 
 
 _COST_HEADERS = ("Mult-adds", "Activations")

@@ -297,9 +297,15 @@ def test_missing_required():
     assert codes("input(20, 1) -> dense(activation=relu)") == ["E107"]
 
 
-def test_input_must_come_first_and_once():
-    assert codes("lstm(8) -> dense(1)") == ["E111"]
-    assert codes("input(20, 1) -> input(3) -> dense(1)") == ["E111"]
+def test_input_comes_first_and_once():
+    # A chain without `input(...)` has an open input (tests/test_open_input.py); a second
+    # `input` later in the chain is still E111, on its name.
+    assert codes("lstm(8) -> dense(1)") == []
+    source = "input(20, 1) -> input(3) -> dense(1)"
+    result = check(source)
+    assert [d.code for d in result.diagnostics] == ["E111"]
+    assert result.diagnostics[0].span.start == source.index("input(3)")
+    assert codes("lstm(8) -> input(3) -> dense(1)") == ["E111"]
 
 
 def test_duplicate_layer_names():

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from .. import ast
 from ..model import CheckResult, Graph, StageInfo, TensorRef
 from ..parser import parse
+from ..symbolic import as_keras
 from .calls import Call, layer_call
 
 _RESERVED = {"keras", "model", "x", "out", "inputs", "outputs"}
@@ -231,7 +232,7 @@ class _Planner:
 
     def input_kwargs(self, info: StageInfo) -> dict[str, object]:
         layer = info.layer
-        kwargs: dict[str, object] = {"shape": tuple(layer.get("shape"))}  # type: ignore[arg-type]
+        kwargs: dict[str, object] = {"shape": as_keras(layer.get("shape"))}  # type: ignore[arg-type]
         for key in ("batch_size", "dtype"):
             if key in layer.args:
                 kwargs[key] = layer.args[key]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..model import CheckResult
+from ..symbolic import as_keras
 from .calls import Call, layer_call
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def plan(result: CheckResult, name: str) -> Plan | GraphPlan:
 
         return graph_plan(result, name, _header(result.source))
     inp = result.input
-    inputs: dict[str, object] = {"shape": tuple(inp.get("shape"))}  # type: ignore[arg-type]
+    inputs: dict[str, object] = {"shape": as_keras(inp.get("shape"))}  # type: ignore[arg-type]
     for key in ("batch_size", "dtype"):
         if key in inp.args:
             inputs[key] = inp.args[key]
