@@ -159,9 +159,44 @@ def _seq2seq_train(keras):
 # Graph examples: the functional model written by hand (a builder, not a list of layers).
 HAND_WRITTEN_GRAPHS = {"seq2seq/train": _seq2seq_train}
 
+# Open examples (no `input(...)`): checked with the input given as --input-shape would.
+OPEN = {
+    "open/project": (
+        S20_1,
+        lambda L: [
+            L.LSTM(32, return_sequences=True),
+            L.Bidirectional(L.LSTM(32), merge_mode="concat"),
+            L.Dense(1),
+        ],
+    ),
+}
+
 
 def test_every_example_is_covered():
-    assert set(ALL) == set(HAND_WRITTEN) | set(HAND_WRITTEN_GRAPHS) | NOT_KERAS
+    covered = set(HAND_WRITTEN) | set(HAND_WRITTEN_GRAPHS) | set(OPEN) | NOT_KERAS
+    assert set(ALL) == covered
+
+
+@pytest.mark.keras
+@pytest.mark.parametrize("name", sorted(OPEN))
+def test_open_example_agrees_with_hand_written_keras_at_any_size(name, keras):
+    """The formulas at the size given equal what Keras builds; so do the shapes."""
+    inputs, layers = OPEN[name]
+    source = (EXAMPLES / f"{name}.arch").read_text()
+    for features in (1, 3):
+        shape = inputs["shape"][:-1] + (features,)
+        truth = keras_truth(Case(name, "input(...)", {"shape": shape}, layers))
+        assert truth.ok
+        given = check(source, name, input_shape=shape).summary
+        open_ = check(source, name)
+        assert given is not None and open_.ok and open_.open_input
+        assert [row["params"] for row in given["layers"]] == [t.params for t in truth.layers]
+        assert [row["output_shape"] for row in given["layers"]] == [
+            list(t.output_shape) for t in truth.layers
+        ]
+        formulas = [stage.params for stage in open_.stages]
+        at = [p.at({"F": features}) if hasattr(p, "at") else p for p in formulas]
+        assert at == [t.params for t in truth.layers]
 
 
 @pytest.mark.keras
