@@ -14,12 +14,14 @@ Every failure a user can cause is an `ArchError`, which carries the diagnostics.
 from __future__ import annotations
 
 import os
-from pathlib import Path
-from typing import Any
 
 from .catalogue import CATALOGUE
 from .checker import CheckResult, check, check_bytes
 from .diagnostics import Diagnostic, Severity, Span, render
+
+TYPE_CHECKING = False  # typing's own constant, without importing typing on every start
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "CATALOGUE",
@@ -68,6 +70,8 @@ def _load(spec: str | os.PathLike[str], input_shape: Dims | None = None) -> Chec
     (every layer is a call); any other ``str``, or a path object, names a file."""
     if isinstance(spec, str) and "(" in spec:
         return check(spec, input_shape=input_shape)
+    from pathlib import Path
+
     path = Path(spec)
     try:
         data = path.read_bytes()
@@ -99,15 +103,17 @@ def build(
     name: str | None = None,
     strategy: Any = None,
     input_shape: Dims | None = None,
+    allow_import: tuple[str, ...] = (),
 ) -> Any:
     """Build the `keras.Model` a spec describes (Keras is imported on first use).
 
     ``spec`` is `.arch` text or a path; ``name`` names the model (default: the file name);
     ``strategy``, a ``tf.distribute`` strategy, builds the model inside its scope so the
     same spec trains on several GPUs or a TPU; ``input_shape`` (per sample) is the input of
-    a spec written without `input(...)`, or replaces the dims of the one written. A spec
-    with errors raises `ArchError` and builds nothing; one whose sizes are still open
-    raises ValueError saying which.
+    a spec written without `input(...)`, or replaces the dims of the one written;
+    ``allow_import`` names the modules an opaque layer's class may be imported from
+    (docs/plugins.md). A spec with errors raises `ArchError` and builds nothing; one whose
+    sizes are still open, or that needs a module not allowed, raises ValueError saying which.
     """
     result = _load(spec, input_shape)
     if not result.ok:
@@ -115,7 +121,7 @@ def build(
     model_name = _model_name(result, name)
     from .backends.keras import build_model
 
-    return build_model(result, model_name, strategy)
+    return build_model(result, model_name, strategy, allow_import)
 
 
 def to_python(
@@ -130,5 +136,5 @@ def to_python(
     from .backends.plan import plan
     from .backends.python import emit_python
 
-    source_name = "<string>" if result.path == "<string>" else Path(result.path).name
+    source_name = "<string>" if result.path == "<string>" else os.path.basename(result.path)
     return emit_python(plan(result, model_name), source_name)

@@ -28,29 +28,34 @@ public API.
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib
 import json
+import os
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
 
+TYPE_CHECKING = False  # typing's own constant, without importing typing on every start
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import TypeVar
+
     from lark import Lark
+
+    T = TypeVar("T")
 
 OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
 """How the grammar is compiled, for the tables and for Lark's own parser alike."""
 
-TABLES = Path(__file__).resolve().parent / "_grammar_tables.json"
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+TABLES = os.path.join(_HERE, "_grammar_tables.json")
 """The tables for the grammar, precomputed: building them takes ~45 ms plus ~40 ms to
 import Lark, a bad start for a command that should answer in a tenth of a second. They are
-derived data, keyed by the grammar's hash; when the grammar differs they are rebuilt from
-it, so stale tables can slow startup but never change what parses. Regenerate with
+derived data, keyed by the grammar's text (held in them: comparing it costs less than
+importing hashlib at every start); when the grammar differs they are rebuilt from it, so
+stale tables can slow startup but never change what parses. Regenerate with
 ``python scripts/update_grammar_tables.py``; a test fails while they are stale."""
 
-TABLES_FORMAT = 2
-
-T = TypeVar("T")
+TABLES_FORMAT = 3
 
 
 class LarkChanged(RuntimeError):
@@ -59,14 +64,24 @@ class LarkChanged(RuntimeError):
 
 def grammar_path() -> Path:
     """The grammar file inside the installed package, else the repository's copy."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "grammar" / "arch.lark", here.parent / "grammar" / "arch.lark"):
-        if candidate.is_file():
+    from pathlib import Path
+
+    return Path(_grammar_file())
+
+
+def _grammar_file() -> str:
+    for candidate in (
+        os.path.join(_HERE, "grammar", "arch.lark"),
+        os.path.join(os.path.dirname(_HERE), "grammar", "arch.lark"),
+    ):
+        if os.path.isfile(candidate):
             return candidate
     raise FileNotFoundError("grammar/arch.lark is missing from the bilstm_dsl installation")
 
 
 def grammar_sha(text: str) -> str:
+    import hashlib
+
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -88,7 +103,8 @@ def _private(what: str, get: Callable[[], T]) -> T:
 
 def _shipped_lark_version() -> str | None:
     try:
-        return json.loads(TABLES.read_text(encoding="utf-8"))["lark"]["version"]
+        with open(TABLES, encoding="utf-8") as shipped:
+            return json.loads(shipped.read())["lark"]["version"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -142,6 +158,7 @@ def build_tables(text: str) -> dict[str, object]:
     return {
         "format": TABLES_FORMAT,
         "grammar_sha256": grammar_sha(text),
+        "grammar": text,
         "terminals": terminals,
         "ignore": ignore,
         "start": start,
@@ -196,13 +213,14 @@ def _int_keys(pairs: list[tuple[str, object]]) -> dict[object, object]:
 @functools.cache
 def load() -> dict:
     """The shipped tables when they match the grammar, else tables built from it."""
-    text = grammar_path().read_text(encoding="utf-8")
+    with open(_grammar_file(), encoding="utf-8", newline="") as grammar:
+        text = grammar.read()
     try:
-        tables = json.loads(TABLES.read_text(encoding="utf-8"), object_pairs_hook=_int_keys)
+        with open(TABLES, encoding="utf-8") as shipped:
+            tables = json.loads(shipped.read(), object_pairs_hook=_int_keys)
     except (OSError, ValueError):
         tables = None
-    current = (TABLES_FORMAT, grammar_sha(text))
-    if tables is None or (tables.get("format"), tables.get("grammar_sha256")) != current:
+    if tables is None or (tables.get("format"), tables.get("grammar")) != (TABLES_FORMAT, text):
         tables = json.loads(json.dumps(build_tables(text)), object_pairs_hook=_int_keys)
     return tables
 

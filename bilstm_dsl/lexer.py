@@ -30,7 +30,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import NamedTuple
 
 from . import lark_tables
 
@@ -38,13 +37,33 @@ UNCLOSED_STRING = "UNCLOSED_STRING"
 ERROR = "ERROR"
 
 
-class Token(NamedTuple):
-    kind: str
-    """A terminal's name in the grammar (``NAME``, ``INT``, ``ARROW``, ``_COMMA``, ``WS``,
-    ``COMMENT``, ...), `UNCLOSED_STRING` or `ERROR`."""
-    text: str
-    start: int
-    end: int
+class Token:
+    """One token: ``kind`` is a terminal's name in the grammar (``NAME``, ``INT``,
+    ``ARROW``, ``_COMMA``, ``WS``, ``COMMENT``, ...), `UNCLOSED_STRING` or `ERROR`; its
+    ``text`` spans ``start`` to ``end``. Compares and unpacks as the tuple of the four.
+    (Written out rather than a ``typing.NamedTuple``: importing typing costs every start.)"""
+
+    __slots__ = ("kind", "text", "start", "end")
+
+    def __init__(self, kind: str, text: str, start: int, end: int) -> None:
+        self.kind, self.text, self.start, self.end = kind, text, start, end
+
+    def _tuple(self) -> tuple[str, str, int, int]:
+        return (self.kind, self.text, self.start, self.end)
+
+    def __iter__(self) -> Iterator[object]:
+        return iter(self._tuple())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Token):
+            return self._tuple() == other._tuple()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._tuple())
+
+    def __repr__(self) -> str:
+        return f"Token(kind={self.kind!r}, text={self.text!r}, start={self.start}, end={self.end})"
 
 
 @functools.cache

@@ -17,10 +17,10 @@ Every failure is a `ReadError` (exit 2): what the file is and why it cannot be r
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 from .files import ReadError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on every start
 if TYPE_CHECKING:
     import zipfile
 

@@ -9,30 +9,50 @@ checker decides where to point.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+TYPE_CHECKING = False  # typing's own constant, without importing typing on every start
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class LayerLike(Protocol):
+        written: str
+        inner: LayerLike | None
+        backward: LayerLike | None
+
+        def get(self, name: str) -> object: ...
+
+        @property
+        def keras_class(self) -> str: ...
+
+else:
+    LayerLike = object  # for annotations and imports; the Protocol is for type checkers
+
 
 Shape = tuple[int | None, ...]
 
 
-class LayerLike(Protocol):
-    written: str
-    inner: LayerLike | None
-    backward: LayerLike | None
-
-    def get(self, name: str) -> object: ...
-
-    @property
-    def keras_class(self) -> str: ...
-
-
-@dataclass(slots=True)
 class Output:
-    shapes: tuple[Shape, ...]
-    trainable: int
-    non_trainable: int = 0
-    collapses: bool = False
-    """True when the layer drops a time axis (a recurrent layer without sequences)."""
+    """What a rule gives: the shapes flowing out and the weight counts."""
+
+    __slots__ = ("shapes", "trainable", "non_trainable", "collapses")
+
+    def __init__(
+        self,
+        shapes: tuple[Shape, ...],
+        trainable: int,
+        non_trainable: int = 0,
+        collapses: bool = False,
+    ) -> None:
+        self.shapes = shapes
+        self.trainable = trainable
+        self.non_trainable = non_trainable
+        self.collapses = collapses
+        """True when the layer drops a time axis (a recurrent layer without sequences)."""
+
+    def __repr__(self) -> str:
+        return (
+            f"Output(shapes={self.shapes!r}, trainable={self.trainable!r}, "
+            f"non_trainable={self.non_trainable!r}, collapses={self.collapses!r})"
+        )
 
 
 class ShapeError(Exception):

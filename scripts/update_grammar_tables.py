@@ -5,5 +5,6 @@ import json
 from bilstm_dsl.lark_tables import TABLES, build_tables, grammar_path
 
 tables = build_tables(grammar_path().read_text(encoding="utf-8"))
-TABLES.write_text(json.dumps(tables, sort_keys=True, separators=(",", ":")) + "\n")
+with open(TABLES, "w", encoding="utf-8") as out:
+    out.write(json.dumps(tables, sort_keys=True, separators=(",", ":")) + "\n")
 print(f"wrote {TABLES}")
