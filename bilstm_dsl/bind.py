@@ -10,7 +10,7 @@ that fails to bind resolves to None, and inference skips it.
 
 from __future__ import annotations
 
-from . import ast
+from . import ast, opaque, plugins
 from . import values as v
 from .diagnostics import Diagnostic, Fix, Severity, Span
 from .layers import ALIASES, INPUT, KNOWN_NAMES, LAYERS, LayerSpec
@@ -149,8 +149,13 @@ def resolve(ctx: Context, call: ast.Call, index: int) -> Layer | None:
     if alias is not None and alias.inner is not None:
         return resolve_bidirectional_sugar(ctx, call, alias.inner, index)
     spec = LAYERS.get(alias.wrapper if alias else name)
+    if spec is None and name == opaque.NAME:
+        return opaque.bind_opaque(ctx, call, index, bind)
+    if spec is None:  # only now read the installed plugins: importlib.metadata is slow
+        spec = plugins.find(name)
     if spec is None:
-        close = v.suggest(name, _LAYER_NAMES)
+        plugins.report_broken(ctx, call.name_span, index)
+        close = v.suggest(name, _LAYER_NAMES | frozenset(plugins.registry().specs))
         ctx.report(
             "E101",
             call.name_span,
@@ -335,6 +340,12 @@ def assign(ctx: Context, layer: Layer, name: str, value: ast.Value, span: Span, 
         return False
     if param.legacy is not None:
         ignored(ctx, layer, name, span, param.legacy, index)
+    if type(coerced) is tuple and coerced and all(type(c) is ast.Call for c in coerced):
+        # a list of layers (``stackedrnncells([lstmcell(8), grucell(4)])``)
+        made = [resolve(ctx, c, index) for c in coerced]
+        if any(m is None for m in made):
+            return False
+        coerced = tuple(made)
     if type(coerced) is ast.Call:
         inner = resolve(ctx, coerced, index)
         if inner is None:
@@ -385,6 +396,8 @@ def validate(ctx: Context, layer: Layer, index: int) -> Layer | None:
             stage=index,
         )
         return None
+    if layer.spec.family == "cell" or layer.keras_class == "RNN":
+        return _cells_inside(ctx, layer, index)
     if layer.keras_class != "Bidirectional":
         return layer
     ok = True
@@ -461,6 +474,47 @@ def validate(ctx: Context, layer: Layer, index: int) -> Layer | None:
                     stage=index,
                 )
     return layer if ok else None
+
+
+_STEP_CELLS = "lstmcell, grucell, simplernncell"
+_CELLS = _STEP_CELLS + ", stackedrnncells"
+
+
+def _cells_inside(ctx: Context, layer: Layer, index: int) -> Layer | None:
+    """``RNN(cell)`` and ``StackedRNNCells(cells)`` take cells: objects with ``call`` and
+    ``state_size`` (``keras/src/layers/rnn/rnn.py``, ``stacked_rnn_cells.py``: "should
+    have a `state_size` attribute"); a layer such as ``LSTM`` builds but fails."""
+    given = layer.args.get("cells", (layer.inner,) if layer.keras_class == "RNN" else ())
+    if layer.keras_class == "StackedRNNCells" and not given:
+        ctx.report(
+            "E104",
+            layer.spans.get("cells", layer.call.span),
+            "`stackedrnncells` needs at least one cell: Keras builds an empty stack, then "
+            "fails when called",
+            help="write e.g. `stackedrnncells([lstmcell(32), lstmcell(16)])`",
+            stage=index,
+        )
+        return None
+    for cell in given:  # type: ignore[union-attr]
+        if cell is None:
+            continue
+        nested = layer.keras_class == "StackedRNNCells" and cell.get("cells") is not None
+        if cell.spec.family != "cell" or nested:
+            if nested:
+                kinds, fix = _STEP_CELLS, "list the cells in one `stackedrnncells([...])`"
+            elif cell.spec.family == "recurrent" and cell.keras_class != "RNN":
+                kinds, fix = _CELLS, f"write `{cell.spec.name}cell(...)`, its cell"
+            else:
+                kinds, fix = _CELLS, f"put `{cell.written}` after the recurrent layer"
+            ctx.report(
+                "E134",
+                cell.call.span,
+                f"`{layer.written}` runs cells ({kinds}), not `{cell.written}`",
+                help=fix,
+                stage=index,
+            )
+            return None
+    return layer
 
 
 def _example(param) -> str:  # noqa: ANN001

@@ -39,6 +39,13 @@ READ_CODES = frozenset({"E013"})
 GIVEN_SHAPES: dict[str, tuple[int | None, ...]] = {"E216": (8,)}
 """Codes whose example is checked with an input shape given from outside, as
 ``--input-shape 8`` does (`docs.example_result`)."""
+
+PLUGIN_EXAMPLES: dict[str, str] = {
+    "E143": "no_such_plugin_module:LAYERS",
+    "E144": "bilstm_dsl.docs:EXAMPLE_PLUGIN",
+}
+"""Codes about layer plugins: their example is checked with this one entry point installed
+(`docs.example_result`), a plugin that fails to load and one that rejects its input."""
 """Codes the file reader reports, not the checker: no spec text triggers them, so their
 catalogue example is a path that cannot be read (`files.check_file`)."""
 
@@ -226,6 +233,42 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
         "an initializer or regularizer that needs a matrix, on a weight of another rank",
         "input(20, 1) -> lstm(8, bias_initializer=orthogonal())",
     ),
+    (
+        "E134",
+        E,
+        "a recurrent cell where a layer is meant, or a layer where a cell is meant",
+        "input(20, 1) -> rnn(lstm(8))",
+    ),
+    (
+        "E140",
+        E,
+        "an opaque layer's class not written as a string `module:Class`",
+        "input(20, 8) -> opaque(Block, output=(none, 64), params=0)",
+    ),
+    (
+        "E141",
+        E,
+        "an opaque layer without its class, `output=` shape or `params=` count",
+        'input(20, 8) -> opaque("mypkg.layers:Block", params=4160)',
+    ),
+    (
+        "E142",
+        E,
+        "an opaque layer's declared `output=` that is not a shape, or `params=` not a count",
+        'input(20, 8) -> opaque("mypkg.layers:Block", output=(20, 64), params=4160)',
+    ),
+    (
+        "E143",
+        E,
+        "a layer plugin that fails to load, or whose rule fails or gives no shape or count",
+        "input(20, 8) -> attentionblok(16)",
+    ),
+    (
+        "E144",
+        E,
+        "a plugin layer that rejects its input or arguments (its plugin says why)",
+        "input(8) -> windowsum()",
+    ),
     # -- shapes
     (
         "E201",
@@ -334,6 +377,13 @@ CATALOGUE: dict[str, CodeInfo] = _entries(
         N,
         "what Keras does at this stage depends on a size not written yet; checking stops",
         "input(T, 8) -> conv1d(16, 3, strides=2) -> lstm(8)",
+    ),
+    (
+        "N410",
+        N,
+        "an opaque layer: its shape and params are trusted as declared, and `compile` "
+        "imports its module only with `--allow-import`",
+        'input(20, 8) -> opaque("mypkg.layers:Block", output=(none, 64), params=4160, units=64)',
     ),
     # -- where Keras silently surprises
     (

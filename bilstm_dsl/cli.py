@@ -326,6 +326,13 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         help="what to produce (default: keras when OUT ends in .keras)",
     )
     p.add_argument("--name", help="the model's name (default: the spec's file name)")
+    p.add_argument(
+        "--allow-import",
+        action="append",
+        metavar="MODULE",
+        help="import MODULE for the opaque layers whose class it holds (never implicit: "
+        "importing runs its code); repeat for several",
+    )
     _input_shape_option(p)
     p.set_defaults(run=cmd_compile)
 

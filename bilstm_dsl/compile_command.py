@@ -59,6 +59,11 @@ def cmd_compile(args: argparse.Namespace) -> int:
         source_name = "<stdin>" if result.path == "<stdin>" else os.path.basename(result.path)
         text = emit_python(plan(result, name), source_name)
     else:
+        from .opaque import import_refused
+
+        refused = import_refused(result, args.allow_import or ())
+        if refused:
+            raise UsageError(f"{printable(result.path)}: {refused}")
         check_memory(result)
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         try:
@@ -68,7 +73,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
                 f"compile --emit {emit} needs Keras ({error}); "
                 "install it with: pip install 'bilstm-dsl[keras]'"
             ) from None
-        model = build_model(result, name)
+        model = build_model(result, name, allow_import=args.allow_import or ())
         if emit == "keras":
             assert target is not None
             try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .catalogue import CATALOGUE, FAMILIES, GIVEN_SHAPES, READ_CODES, CodeInfo
+from .catalogue import CATALOGUE, FAMILIES, GIVEN_SHAPES, PLUGIN_EXAMPLES, READ_CODES, CodeInfo
 from .checker import CheckResult, check_bytes
 from .diagnostics import render
 from .model import MEMORY_VARIABLE
@@ -30,7 +30,35 @@ def example_result(code: str, path: str = "example.arch") -> CheckResult:
         from .files import check_file
 
         return check_file(info.example)
+    if code in PLUGIN_EXAMPLES:
+        from importlib.metadata import EntryPoint
+
+        from .plugins import GROUP, installed
+
+        with installed([EntryPoint("example", PLUGIN_EXAMPLES[code], GROUP)]):
+            return check_bytes(example_bytes(info.example), path)
     return check_bytes(example_bytes(info.example), path, GIVEN_SHAPES.get(code))
+
+
+def _window_sum(args: dict[str, object], input_shape: tuple[int | None, ...]) -> object:
+    from .plugins import Reject
+
+    if len(input_shape) != 3:
+        raise Reject(
+            f"`windowsum` needs 3-D input (batch, steps, features), got {len(input_shape)}-D",
+            help="give the input a feature axis, e.g. `input(8, 1)`",
+        )
+    return input_shape
+
+
+def _example_plugin() -> object:
+    from .plugins import PluginLayer
+
+    return PluginLayer("windowsum", "example.layers:WindowSum", (), _window_sum, lambda a, s: 0)
+
+
+EXAMPLE_PLUGIN = _example_plugin()
+"""The plugin E144's example is checked with: a layer that needs 3-D input."""
 
 
 DOCS_MEMORY = 16 * 1024**3

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from .costs import WEIGHT_DTYPE, Costs
 from .diagnostics import printable
-from .model import CheckResult, graph_rows, readable_size
+from .model import CheckResult, Layer, graph_rows, readable_size
 from .open_input import FEATURES
 from .shapes import fmt, fmt_shapes
 from .symbolic import Sym, names_in
@@ -16,6 +16,13 @@ from .symbolic import Sym, names_in
 _HEADERS = ("Layer (type)", "Output Shape", "Param #")
 _CONNECTED = "Connected to"
 _MIN_WIDTHS = (30, 24, 10, 20)
+
+
+def _type(layer: Layer) -> str:
+    """The type column: the Keras class, marked when its shape and params are the spec's
+    word (an opaque layer) rather than computed."""
+    declared = getattr(layer.spec, "declared", False)
+    return f"{layer.keras_class}, declared" if declared else layer.keras_class
 
 
 def summary_table(result: CheckResult, name: str, costs: Costs | None = None) -> str:
@@ -28,7 +35,7 @@ def summary_table(result: CheckResult, name: str, costs: Costs | None = None) ->
         headers += (_CONNECTED,)
         rows = [
             (
-                f"{printable(row.name)} ({row.layer.keras_class})",
+                f"{printable(row.name)} ({_type(row.layer)})",
                 _shapes(row.shapes),
                 f"{row.params:,}",
                 ", ".join(row.connected) or "-",
@@ -41,7 +48,7 @@ def summary_table(result: CheckResult, name: str, costs: Costs | None = None) ->
         for stage in result.stages:
             rows.append(
                 (
-                    f"{printable(stage.name)} ({stage.layer.keras_class})",
+                    f"{printable(stage.name)} ({_type(stage.layer)})",
                     fmt_shapes(stage.shapes),
                     f"{stage.params:,}",
                 )
@@ -115,6 +122,7 @@ _COST_HEADERS = ("Mult-adds", "Activations")
 def _cost_cells(costs: Costs, label: str) -> tuple[str, str]:
     """The row's multiply-adds per sample and activation memory for the batch, summed over
     the calls of a layer (``label`` is the row's "name (Class)")."""
+    label = label.removesuffix(", declared)") + ")" if label.endswith(", declared)") else label
     calls = [c for c in costs.stages if f"{printable(c.name)} ({c.keras_class})" == label]
     macs = [c.macs for c in calls]
     sizes = [c.activation_bytes for c in calls]

@@ -18,6 +18,9 @@ class Call:
     args: tuple[object, ...] = ()
     kwargs: dict[str, object] = field(default_factory=dict)
     module: str = "layers"
+    origin: str | None = None
+    """For a class Keras does not ship (a plugin's, an opaque layer's), the Python module
+    it is imported from: ``cls`` is then that module's attribute, not ``keras.<module>``'s."""
 
 
 def object_call(value: ArgObject) -> Call:
@@ -52,6 +55,8 @@ def layer_call(layer: Layer, name: str | None = None) -> Call:
         value = layer.args[param.name]
         if isinstance(value, Layer):
             value = layer_call(value)
+        elif type(value) is tuple and value and isinstance(value[0], Layer):
+            value = [layer_call(cell) for cell in value]  # stackedrnncells([...])
         elif isinstance(value, ArgObject):
             value = object_call(value)
         if param.name in spec.defaults:
@@ -62,4 +67,4 @@ def layer_call(layer: Layer, name: str | None = None) -> Call:
         kwargs["name"] = name
     elif "name" in layer.args:
         kwargs["name"] = layer.args["name"]
-    return Call(spec.keras_class, tuple(args), kwargs)
+    return Call(spec.keras_class, tuple(args), kwargs, origin=getattr(spec, "origin", None) or None)

@@ -16,22 +16,30 @@ takes them back, so the file still loads in plain Keras, safe mode included.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import types
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 import keras
 
 from ..model import CheckResult
+from ..opaque import import_refused
 from .graph_plan import GraphPlan, Ref
 from .plan import Call, plan
 
 
 def _instantiate(value: Any) -> Any:
+    if isinstance(value, list):  # a list of layers: ``StackedRNNCells([...])``
+        return [_instantiate(v) for v in value]
     if not isinstance(value, Call):
         return value
-    cls = getattr(getattr(keras, value.module), value.cls)
+    if value.origin is not None:  # a plugin's class, or an opaque one the user allowed
+        cls = getattr(importlib.import_module(value.origin), value.cls)
+    else:
+        cls = getattr(getattr(keras, value.module), value.cls)
     args = [_instantiate(a) for a in value.args]
     kwargs = {k: _instantiate(v) for k, v in value.kwargs.items()}
     layer = cls(*args, **kwargs)
@@ -100,9 +108,15 @@ def _build_graph(steps: GraphPlan) -> keras.Model:
     )
 
 
-def build_model(result: CheckResult, name: str, strategy: Any = None) -> keras.Model:
+def build_model(
+    result: CheckResult, name: str, strategy: Any = None, allow_import: Collection[str] = ()
+) -> keras.Model:
     """The `keras.Model` of a checked spec (``result.ok`` must be true), built inside
-    ``strategy.scope()`` when a ``tf.distribute`` strategy is given."""
+    ``strategy.scope()`` when a ``tf.distribute`` strategy is given. An opaque layer's
+    module is imported only when ``allow_import`` names it (docs/plugins.md says why)."""
+    problem = import_refused(result, allow_import)
+    if problem:
+        raise ValueError(problem)
     steps = plan(result, name)
     scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
     if isinstance(steps, GraphPlan):

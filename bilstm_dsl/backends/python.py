@@ -46,6 +46,8 @@ def _literal(value: object) -> str:
         return _string(value)
     if isinstance(value, tuple):
         return tuple_text([_literal(v) for v in value])
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
     return repr(value)
 
 
@@ -53,7 +55,7 @@ def render_call(call: Call, indent: int = 0, room: int = _WIDTH) -> str:
     """``keras.layers.X(...)`` on one line when it fits in ``room``, else one argument per
     line (nested layers and argument objects wrapped the same way), as ruff or black would
     lay it out."""
-    head = f"keras.{call.module}.{call.cls}("
+    head = f"{call.cls}(" if call.origin else f"keras.{call.module}.{call.cls}("
     flat = head + ", ".join(
         [_literal(a) for a in call.args] + [f"{k}={_literal(v)}" for k, v in call.kwargs.items()]
     )
@@ -102,13 +104,41 @@ def _head(steps: Plan | GraphPlan, source_name: str) -> list[str]:
     ]
     if about:
         lines += [about, ""]
-    return lines + [
-        "Regenerate it with `bilstm-dsl compile --emit python` rather than editing it.",
-        '"""',
-        "",
-        "import keras",
-        "",
-    ]
+    return (
+        lines
+        + [
+            "Regenerate it with `bilstm-dsl compile --emit python` rather than editing it.",
+            '"""',
+            "",
+            "import keras",
+        ]
+        + [f"from {module} import {cls}" for module, cls in _foreign(steps)]
+        + [""]
+    )
+
+
+def _foreign(steps: Plan | GraphPlan) -> list[tuple[str, str]]:
+    """The classes Keras does not ship (plugins', opaque layers'), as (module, class),
+    sorted: each becomes ``from module import Class``."""
+    found: set[tuple[str, str]] = set()
+
+    def visit(value: object) -> None:
+        if isinstance(value, Call):
+            if value.origin:
+                found.add((value.origin, value.cls))
+            for item in (*value.args, *value.kwargs.values()):
+                visit(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                visit(item)
+
+    if isinstance(steps, GraphPlan):
+        for line in steps.lines:
+            visit(line.call)
+    else:
+        for step in steps.steps:
+            visit(step.call)
+    return sorted(found)
 
 
 _TAIL = ["", "", 'if __name__ == "__main__":', "    model.summary()", ""]
