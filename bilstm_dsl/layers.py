@@ -13,15 +13,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import (
     objects,  # noqa: F401 - it checks `l2(0.001)` for values.py's object types
     shapes,
+    shapes_activations,
+    shapes_cells,
     shapes_conv,
     shapes_merge,
+    shapes_preprocessing,
+    shapes_spatial,
 )
 from . import values as v
+from . import values_layers as vl
 
 REQUIRED = object()
 """Default of an argument that must be given."""
@@ -53,7 +58,12 @@ class LayerSpec:
     argument of the Keras signature, as Python allows: ``dense(4, relu, false)``."""
     rule: Callable[..., shapes.Output]
     family: str = "core"
-    """``recurrent``, ``wrapper`` or ``core``."""
+    """``recurrent``, ``cell`` (steps once, inside ``rnn``), ``wrapper`` or ``core``."""
+    gates: int = 0
+    """A recurrent layer's or cell's gates: its kernels are ``gates * units`` wide."""
+    states: int = 0
+    """The states a recurrent layer or cell keeps (LSTM: h and c); 0 where the cell
+    decides (``rnn``, ``stackedrnncells``)."""
     cudnn: bool = False
     """Has a cuDNN kernel whose preconditions the checker warns about."""
     dtype: str = "float"
@@ -170,8 +180,10 @@ _INITIAL_STATE = Param("initial_state", v.TENSORS, None, call=True)
 """The states a recurrent layer starts from (``RNN.call``), tensors of the graph."""
 
 
-def _recurrent_params(*, gates: bool, gru: bool = False, lstm: bool = False) -> tuple[Param, ...]:
-    """The LSTM / GRU / SimpleRNN signature (``keras/src/layers/rnn/lstm.py`` and siblings)."""
+def _weights(*, gates: bool, lstm: bool, activity: bool) -> list[Param]:
+    """The head shared by the LSTM / GRU / SimpleRNN layers and their cells, up to
+    ``recurrent_dropout`` (``keras/src/layers/rnn/lstm.py`` and siblings); the cells take
+    no ``activity_regularizer`` of their own."""
     params = [
         Param("units", v.INT, check=_POS),
         Param("activation", v.ACTIVATION, "tanh"),
@@ -190,13 +202,29 @@ def _recurrent_params(*, gates: bool, gru: bool = False, lstm: bool = False) -> 
         Param("kernel_regularizer", v.REGULARIZER, None),
         Param("recurrent_regularizer", v.REGULARIZER, None),
         Param("bias_regularizer", v.REGULARIZER, None),
-        Param("activity_regularizer", v.REGULARIZER, None),
+    ]
+    if activity:
+        params.append(Param("activity_regularizer", v.REGULARIZER, None))
+    params += [
         Param("kernel_constraint", v.CONSTRAINT, None),
         Param("recurrent_constraint", v.CONSTRAINT, None),
         Param("bias_constraint", v.CONSTRAINT, None),
         Param("dropout", v.FLOAT, 0.0, check=_RATE),
         Param("recurrent_dropout", v.FLOAT, 0.0, check=_RATE),
     ]
+    return params
+
+
+# LSTM and GRU (and their cells) pop it from kwargs for the cell (keras/src/layers/rnn/
+# lstm.py): 1 computes each gate with its own small matmuls, 2 (the default, and anything
+# but 1) with one fused matmul; the weights and results are the same. `recurrent_dropout`
+# forces 1.
+_IMPLEMENTATION = Param("implementation", v.INT, 2, check=_implementation, kwarg=True)
+
+
+def _recurrent_params(*, gates: bool, gru: bool = False, lstm: bool = False) -> tuple[Param, ...]:
+    """The LSTM / GRU / SimpleRNN signature (``keras/src/layers/rnn/lstm.py`` and siblings)."""
+    params = _weights(gates=gates, lstm=lstm, activity=True)
     seed = Param("seed", v.OPT_INT, None, check=v.seed)
     if gates:  # LSTM and GRU take `seed` here; SimpleRNN takes it last
         params.append(seed)
@@ -213,12 +241,30 @@ def _recurrent_params(*, gates: bool, gru: bool = False, lstm: bool = False) -> 
         params.append(Param("reset_after", v.BOOL, True))
     if gates:
         params.append(Param("use_cudnn", v.USE_CUDNN, "auto"))
-        # LSTM and GRU pop it from kwargs for their cell (keras/src/layers/rnn/lstm.py):
-        # 1 computes each gate with its own small matmuls, 2 (the default, and anything
-        # but 1) with one fused matmul; the weights and results are the same.
-        # `recurrent_dropout` forces 1.
-        params.append(Param("implementation", v.INT, 2, check=_implementation, kwarg=True))
+        params.append(_IMPLEMENTATION)
     return tuple(params) + _COMMON + (_INITIAL_STATE,)
+
+
+def _cell(name: str, keras_class: str, *, gates: int, states: int) -> LayerSpec:
+    """LSTMCell / GRUCell / SimpleRNNCell (``keras/src/layers/rnn/lstm.py`` and siblings):
+    the layer's weights and dropout, no sequence arguments; one step, so only inside
+    ``rnn(...)`` or ``stackedrnncells([...])``."""
+    params = _weights(gates=gates > 1, lstm=keras_class == "LSTMCell", activity=False)
+    if keras_class == "GRUCell":  # GRUCell takes `reset_after` before `seed`
+        params.append(Param("reset_after", v.BOOL, True))
+    params.append(Param("seed", v.OPT_INT, None, check=v.seed))
+    if gates > 1:
+        params.append(_IMPLEMENTATION)
+    return LayerSpec(
+        name,
+        keras_class,
+        tuple(params) + _COMMON[:2],
+        _ALL,
+        shapes_cells.cell_alone,
+        family="cell",
+        gates=gates,
+        states=states,
+    )
 
 
 def _time_distributed(layer, inputs):  # noqa: ANN001, ANN202
@@ -377,6 +423,250 @@ _MERGES = (
     ),
 )
 
+# -- Layers over images and volumes, activation layers and preprocessing layers (issue 13).
+# What each does with int32/bool/string inputs was measured like LayerSpec.dtype.
+
+_POSITIVE_EACH = vl.each_positive
+_SPATIAL_PADDING = v.one_of("padding", "valid", "same")
+"""Conv2D/Conv3D: ``standardize_padding(padding, allow_causal=rank == 1)`` lower-cases it
+and refuses ``causal``."""
+
+
+def _conv(name: str, keras_class: str, rank: int) -> LayerSpec:
+    """Conv2D / Conv3D (``keras/src/layers/convolutional/conv2d.py``, ``conv3d.py``)."""
+    size = vl.SIZE2 if rank == 2 else vl.SIZE3
+    return LayerSpec(
+        name,
+        keras_class,
+        (
+            Param("filters", v.INT, check=_POS),
+            Param("kernel_size", size, check=_POSITIVE_EACH),
+            Param("strides", size, (1,) * rank, check=_POSITIVE_EACH),
+            Param("padding", _SPATIAL_PADDING, "valid"),
+            Param("data_format", v.DATA_FORMAT, None),
+            Param("dilation_rate", size, (1,) * rank, check=_POSITIVE_EACH),
+            Param("groups", v.INT, 1, check=_POS),
+            Param("activation", v.ACTIVATION, None),
+        )
+        + _KERNEL_AND_BIAS
+        + _COMMON,
+        _ALL,
+        shapes_spatial.conv2d if rank == 2 else shapes_spatial.conv3d,
+        mask="drop",
+        dtype="fail",
+    )
+
+
+def _pooling2d(name: str, keras_class: str, pool_size: object, dtype: str) -> LayerSpec:
+    """MaxPooling2D / AveragePooling2D (``keras/src/layers/pooling/max_pooling2d.py``)."""
+    return LayerSpec(
+        name,
+        keras_class,
+        (
+            Param("pool_size", vl.SIZE2, pool_size, check=_POSITIVE_EACH),
+            Param("strides", vl.OPT_SIZE2, None, check=_POSITIVE_EACH),
+            Param("padding", v.POOL_PADDING, "valid"),
+            Param("data_format", v.DATA_FORMAT, None),
+        )
+        + _COMMON,
+        _ALL,
+        shapes_spatial.pooling2d,
+        mask="drop",
+        dtype=dtype,
+        dtype_bool="fail",
+    )
+
+
+def _global_pooling2d(name: str, keras_class: str, dtype: str) -> LayerSpec:
+    return LayerSpec(
+        name,
+        keras_class,
+        (Param("data_format", v.DATA_FORMAT, None), Param("keepdims", v.BOOL, False)) + _COMMON,
+        _ALL,
+        shapes_spatial.global_pooling2d,
+        mask="drop",
+        dtype=dtype,
+    )
+
+
+def _activation_layer(
+    name: str,
+    keras_class: str,
+    params: tuple[Param, ...],
+    rule: Callable[..., shapes.Output],
+    dtype: str,
+    dtype_bool: str | None = None,
+) -> LayerSpec:
+    """ReLU, LeakyReLU, PReLU, ELU, Softmax (``keras/src/layers/activations/``): each sets
+    ``supports_masking = True``, so a mask passes through."""
+    return LayerSpec(
+        name, keras_class, params + _COMMON, _ALL, rule, dtype=dtype, dtype_bool=dtype_bool
+    )  # fmt: skip
+
+
+_NON_NEGATIVE = vl.non_negative
+_SEQUENCE_RESHAPING = (
+    LayerSpec(
+        "upsampling1d",
+        "UpSampling1D",
+        (Param("size", v.INT, 2, check=_POS),) + _COMMON,
+        _ALL,
+        shapes_conv.upsampling1d,
+        mask="drop",
+        dtype="keep",
+        dtype_string="keep",
+    ),
+    LayerSpec(
+        "cropping1d",
+        "Cropping1D",
+        (Param("cropping", vl.PAIR, (1, 1), check=vl.each_non_negative),) + _COMMON,
+        _ALL,
+        shapes_conv.cropping1d,
+        mask="drop",
+        dtype="keep",
+        dtype_string="keep",
+    ),
+    LayerSpec(
+        "zeropadding1d",
+        "ZeroPadding1D",
+        (
+            Param("padding", vl.PAIR, 1, check=vl.each_non_negative),
+            Param("data_format", v.DATA_FORMAT, None),
+        )
+        + _COMMON,
+        _ALL,
+        shapes_conv.zeropadding1d,
+        mask="drop",
+        dtype="keep",
+        dtype_string="keep",
+    ),
+)
+
+_IMAGES = (
+    _conv("conv2d", "Conv2D", 2),
+    _conv("conv3d", "Conv3D", 3),
+    _pooling2d("maxpooling2d", "MaxPooling2D", pool_size=(2, 2), dtype="keep"),
+    _pooling2d("averagepooling2d", "AveragePooling2D", pool_size=REQUIRED, dtype="fail"),
+    _global_pooling2d("globalmaxpooling2d", "GlobalMaxPooling2D", dtype="keep"),
+    _global_pooling2d("globalaveragepooling2d", "GlobalAveragePooling2D", dtype="float"),
+)
+
+_ACTIVATIONS = (
+    _activation_layer(
+        "relu",
+        "ReLU",
+        (
+            Param("max_value", v.OPT_FLOAT, None, check=_NON_NEGATIVE),
+            Param("negative_slope", v.FLOAT, 0.0, check=_NON_NEGATIVE),
+            Param("threshold", v.FLOAT, 0.0, check=_NON_NEGATIVE),
+        ),
+        shapes.identity,
+        dtype="keep",
+        dtype_bool="fail",
+    ),
+    _activation_layer(
+        "leakyrelu",
+        "LeakyReLU",
+        (Param("negative_slope", v.FLOAT, 0.3, check=_NON_NEGATIVE),),
+        shapes.identity,
+        dtype="float",
+        dtype_bool="fail",
+    ),
+    _activation_layer(
+        "prelu",
+        "PReLU",
+        (
+            Param("alpha_initializer", v.INITIALIZER, "Zeros"),
+            Param("alpha_regularizer", v.REGULARIZER, None),
+            Param("alpha_constraint", v.CONSTRAINT, None),
+            Param("shared_axes", vl.OPT_AXES, None),
+        ),
+        shapes_activations.prelu,
+        dtype="fail",
+    ),
+    _activation_layer("elu", "ELU", (Param("alpha", v.FLOAT, 1.0),), shapes.identity, dtype="fail"),
+    _activation_layer(
+        "softmax", "Softmax", (Param("axis", v.AXIS, -1),), shapes_activations.softmax, dtype="fail"
+    ),
+)
+
+
+def _max_tokens(arg: str, value: object) -> str | None:
+    """``IndexLookup.__init__``: "If set, `max_tokens` must be greater than 1"."""
+    if isinstance(value, int) and value <= 1:
+        return f"expected an integer greater than 1 (it counts the padding token), got {value}"
+    return None
+
+
+def _nullable(type_: v.Type) -> v.Type:
+    return replace(type_, nullable=True)
+
+
+_PREPROCESSING = (
+    LayerSpec(
+        "textvectorization",
+        "TextVectorization",
+        (
+            Param("max_tokens", v.OPT_INT, None, check=_max_tokens),
+            Param(
+                "standardize",
+                _nullable(
+                    v.one_of(
+                        "standardize",
+                        "lower_and_strip_punctuation",
+                        "lower",
+                        "strip_punctuation",
+                        exact=True,
+                    )
+                ),
+                "lower_and_strip_punctuation",
+            ),
+            Param(
+                "split",
+                _nullable(v.one_of("split", "whitespace", "character", exact=True)),
+                "whitespace",
+            ),
+            Param("ngrams", vl.OPT_NGRAMS, None, check=_POSITIVE_EACH),
+            Param(
+                "output_mode",
+                v.one_of("output mode", "int", "multi_hot", "count", "tf_idf", exact=True),
+                "int",
+            ),
+            Param("output_sequence_length", v.OPT_INT, None, check=_POS),
+            Param("pad_to_max_tokens", v.BOOL, False),
+            Param("vocabulary", vl.OPT_STRINGS, None),
+            Param("idf_weights", vl.OPT_NO_DATA, None),
+            Param("sparse", v.BOOL, False),
+            Param("ragged", v.BOOL, False),
+            Param("encoding", v.STR, "utf-8"),
+        )
+        + _COMMON,
+        _ALL,
+        shapes_preprocessing.text_vectorization,
+        mask="drop",
+        dtype="fail",
+        dtype_string="int32",
+    ),  # fmt: skip
+    LayerSpec(
+        "categoryencoding",
+        "CategoryEncoding",
+        (
+            Param("num_tokens", v.OPT_INT, None, check=_POS),
+            Param(
+                "output_mode",
+                v.one_of("output mode", "multi_hot", "one_hot", "count", "binary", exact=True),
+                "multi_hot",
+            ),
+            Param("sparse", v.BOOL, False),
+        )
+        + _COMMON,
+        _ALL,
+        shapes_preprocessing.category_encoding,
+        mask="drop",
+        dtype="float",
+    ),  # fmt: skip
+)
+
 LAYERS: dict[str, LayerSpec] = {
     spec.name: spec
     for spec in (
@@ -387,6 +677,8 @@ LAYERS: dict[str, LayerSpec] = {
             _ALL,
             shapes.recurrent,
             family="recurrent",
+            gates=4,
+            states=2,
             cudnn=True,
             mask="recurrent",
         ),
@@ -397,6 +689,8 @@ LAYERS: dict[str, LayerSpec] = {
             _ALL,
             shapes.recurrent,
             family="recurrent",
+            gates=3,
+            states=1,
             cudnn=True,
             mask="recurrent",
         ),
@@ -407,7 +701,39 @@ LAYERS: dict[str, LayerSpec] = {
             _ALL,
             shapes.recurrent,
             family="recurrent",
+            gates=1,
+            states=1,
             mask="recurrent",
+        ),
+        LayerSpec(
+            "rnn",
+            "RNN",
+            (
+                Param("cell", v.LAYER),
+                Param("return_sequences", v.BOOL, False),
+                Param("return_state", v.BOOL, False),
+                Param("go_backwards", v.BOOL, False),
+                Param("stateful", v.BOOL, False),
+                Param("unroll", v.BOOL, False),
+                Param("zero_output_for_mask", v.BOOL, False),
+            )
+            + _COMMON
+            + (_INITIAL_STATE,),
+            _ALL,
+            shapes_cells.rnn,
+            family="recurrent",
+            mask="recurrent",
+        ),
+        _cell("lstmcell", "LSTMCell", gates=4, states=2),
+        _cell("grucell", "GRUCell", gates=3, states=1),
+        _cell("simplernncell", "SimpleRNNCell", gates=1, states=1),
+        LayerSpec(
+            "stackedrnncells",
+            "StackedRNNCells",
+            (Param("cells", v.LAYER_LIST),) + _COMMON[:2],
+            _ALL,
+            shapes_cells.cell_alone,
+            family="cell",
         ),
         LayerSpec(
             "bidirectional",
@@ -620,6 +946,10 @@ LAYERS: dict[str, LayerSpec] = {
         ),
     )
     + _MERGES
+    + _SEQUENCE_RESHAPING
+    + _IMAGES
+    + _ACTIVATIONS
+    + _PREPROCESSING
 }
 
 INPUT = LayerSpec(
@@ -657,6 +987,19 @@ ALIASES: dict[str, Alias] = {
     "globalmaxpool1d": Alias("globalmaxpooling1d", None),
     "globalavgpool1d": Alias("globalaveragepooling1d", None),
     "convolution1d": Alias("conv1d", None),
+    "convolution2d": Alias("conv2d", None),
+    "convolution3d": Alias("conv3d", None),
+    "maxpool2d": Alias("maxpooling2d", None),
+    "avgpool2d": Alias("averagepooling2d", None),
+    "globalmaxpool2d": Alias("globalmaxpooling2d", None),
+    "globalavgpool2d": Alias("globalaveragepooling2d", None),
 }
+
+STATES = {
+    spec.keras_class: spec.states
+    for spec in LAYERS.values()
+    if spec.family == "recurrent" and spec.states
+}
+"""States per recurrent layer class whose count is fixed (LSTM: 2), for saved configs."""
 
 KNOWN_NAMES = frozenset(LAYERS) | frozenset(ALIASES) | {"input"}

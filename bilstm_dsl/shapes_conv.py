@@ -36,6 +36,33 @@ def _sequence_shape(
     return (batch, channels, steps) if first else (batch, steps, channels)
 
 
+def check_conv_arguments(
+    stride: int, dilation: int, filters: int, groups: int, channels: object
+) -> None:
+    """``BaseConv.__init__`` and ``build`` (``keras/src/layers/convolutional/base_conv.py``):
+    no ``strides`` > 1 with ``dilation_rate`` > 1 (the largest on any axis); ``groups``
+    divides the filters and the input channels."""
+    if stride > 1 and dilation > 1:
+        raise ShapeError(
+            "E120",
+            "Keras does not support `strides` > 1 together with `dilation_rate` > 1",
+            help="keep one of them at 1",
+            blame="arg:strides",
+        )
+    if filters % groups:
+        raise ShapeError(
+            "E121",
+            f"`filters={filters}` must be divisible by `groups={groups}`",
+            blame="arg:groups",
+        )
+    if channels % groups:  # type: ignore[operator]
+        raise ShapeError(
+            "E121",
+            f"the input's {channels} channels must be divisible by `groups={groups}`",
+            blame="arg:groups",
+        )
+
+
 def conv1d(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
     """``Conv1D`` (``keras/src/layers/convolutional/base_conv.py`` and
     ``keras/src/ops/operation_utils.py``, ``compute_conv_output_shape``): the window spans
@@ -55,25 +82,7 @@ def conv1d(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
     filters, kernel = int(layer.get("filters")), int(layer.get("kernel_size"))  # type: ignore[arg-type]
     stride, dilation = int(layer.get("strides")), int(layer.get("dilation_rate"))  # type: ignore[arg-type]
     groups = int(layer.get("groups"))  # type: ignore[arg-type]
-    if stride > 1 and dilation > 1:
-        raise ShapeError(
-            "E120",
-            "Keras does not support `strides` > 1 together with `dilation_rate` > 1",
-            help="keep one of them at 1",
-            blame="arg:strides",
-        )
-    if filters % groups:
-        raise ShapeError(
-            "E121",
-            f"`filters={filters}` must be divisible by `groups={groups}`",
-            blame="arg:groups",
-        )
-    if channels % groups:
-        raise ShapeError(
-            "E121",
-            f"the input's {channels} channels must be divisible by `groups={groups}`",
-            blame="arg:groups",
-        )
+    check_conv_arguments(stride, dilation, filters, groups, channels)
     span = dilation * (kernel - 1) + 1
     out = _out_steps(steps, span, stride, layer.get("padding"))
     if out is not None and out <= 0:
@@ -116,3 +125,53 @@ def global_pooling1d(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
     if layer.get("keepdims"):
         return Output((_sequence_shape(x[0], 1, channels, first),), 0)
     return Output(((x[0], channels),), 0)
+
+
+def _pair(value: object) -> tuple[int, int]:
+    """Keras's ``standardize_tuple(value, 2, ...)``: ``(before, after)``."""
+    if isinstance(value, tuple):
+        return int(value[0]), int(value[1])
+    return int(value), int(value)  # type: ignore[call-overload]
+
+
+def upsampling1d(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
+    """``UpSampling1D`` (``keras/src/layers/reshaping/up_sampling1d.py``): input spec
+    ``ndim=3``; every step repeated ``size`` times."""
+    x = single(layer, inputs)
+    require_rank(layer, x, 3, exact=True, what="(batch, steps, features)")
+    size = int(layer.get("size"))  # type: ignore[call-overload]
+    steps = None if x[1] is None else x[1] * size
+    return Output(((x[0], steps, x[2]),), 0)
+
+
+def cropping1d(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
+    """``Cropping1D.compute_output_shape`` (``keras/src/layers/reshaping/cropping1d.py``):
+    input spec ``ndim=3``; the steps lose ``before + after``, and at least one must
+    remain ("`cropping` parameter ... must be smaller than the input length")."""
+    x = single(layer, inputs)
+    require_rank(layer, x, 3, exact=True, what="(batch, steps, features)")
+    before, after = _pair(layer.get("cropping"))
+    steps = None if x[1] is None else x[1] - before - after
+    if steps is not None and steps <= 0:
+        raise ShapeError(
+            "E207",
+            f"`{layer.written}` crops {before + after} steps from a sequence of {x[1]}: "
+            "nothing would remain",
+            help="crop fewer steps, or feed a longer sequence",
+            blame="arg:cropping",
+        )
+    return Output(((x[0], steps, x[2]),), 0)
+
+
+def zeropadding1d(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
+    """``ZeroPadding1D.compute_output_shape`` (``keras/src/layers/reshaping/
+    zero_padding1d.py``): input spec ``ndim=3``; the steps axis (axis 2 when channels come
+    first) grows by ``before + after``."""
+    x = single(layer, inputs)
+    require_rank(layer, x, 3, exact=True, what="(batch, steps, features)")
+    before, after = _pair(layer.get("padding"))
+    axis = 2 if layer.get("data_format") == "channels_first" else 1
+    out = list(x)
+    if out[axis] is not None:
+        out[axis] = out[axis] + before + after  # type: ignore[operator]
+    return Output((tuple(out),), 0)
