@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from . import ast, parser
 from .checker import check
-from .diagnostics import LINE_END, Diagnostic, LineIndex, Severity
+from .diagnostics import LINE_END, Diagnostic, LineIndex, Severity, Span
 from .layers import ALIASES, LAYERS
 from .model import CheckResult, StageInfo
 from .shapes import fmt, fmt_shapes
@@ -257,9 +257,21 @@ def hover_at(analysis: Analysis, offset: int) -> HoverInfo | None:
             reason = "not inferred"
         rows = [("Output shape", f"unknown: {reason}")]
     head = "input" if index == 0 else f"stage {index}"
-    markdown = [f"```arch\n{written}\n```", f"**{keras}** ({head})", ""]
-    plain = [written, f"{keras} ({head})"]
+    return hover_card(written, keras, head, rows, call.span)
+
+
+def hover_card(
+    written: str | None, keras: str, where: str, rows: list[tuple[str, str]], span: Span
+) -> HoverInfo:
+    """A hover as every one is laid out: the text as written (if any), the Keras class or
+    the name and what it is, then labelled rows (backquotes mark code in markdown; the
+    plain text drops them)."""
+    markdown = [f"**{keras}** ({where})", ""]
+    plain = [f"{keras} ({where})"]
+    if written is not None:
+        markdown.insert(0, f"```arch\n{written}\n```")
+        plain.insert(0, written)
     for label, value in rows:
         markdown.append(f"- {label}: {value}")
         plain.append(f"{label}: {value.replace('`', '')}")
-    return HoverInfo("\n".join(markdown), "\n".join(plain), call.span.start, call.span.end)
+    return HoverInfo("\n".join(markdown), "\n".join(plain), span.start, span.end)

@@ -14,7 +14,15 @@ from . import ast, parser
 from .diagnostics import Span
 from .graph_names import Name
 from .graph_names import at as name_at
-from .lsp_analysis import Analysis, HoverInfo, _class_of, _keras_class, _params_text, hover_at
+from .lsp_analysis import (
+    Analysis,
+    HoverInfo,
+    _class_of,
+    _keras_class,
+    _params_text,
+    hover_at,
+    hover_card,
+)
 from .shapes import fmt, fmt_shapes
 
 
@@ -71,12 +79,7 @@ def _layer_hover(analysis: Analysis, stage: int, call: ast.Call | ast.Use) -> Ho
         errors = analysis.result.errors
         reason = f"fix the error on line {errors[0].span.line} first" if errors else "not inferred"
         rows = [("Output shape", f"unknown: {reason}")]
-    markdown = [f"```arch\n{written}\n```", f"**{keras}** (stage {stage})", ""]
-    plain = [written, f"{keras} (stage {stage})"]
-    for label, value in rows:
-        markdown.append(f"- {label}: {value}")
-        plain.append(f"{label}: {value.replace('`', '')}")
-    return HoverInfo("\n".join(markdown), "\n".join(plain), call.span.start, call.span.end)
+    return hover_card(written, keras, f"stage {stage}", rows, call.span)
 
 
 def _tensor_hover(analysis: Analysis, name: Name, span: Span) -> HoverInfo:
@@ -93,12 +96,7 @@ def _tensor_hover(analysis: Analysis, name: Name, span: Span) -> HoverInfo:
     elif name.kind == "tensor":
         rows.append(("Shape", "unknown: not inferred"))
     rows.append(("Defined", f"line {name.line}"))
-    markdown = [f"**{name.name}** ({kind})", ""]
-    plain = [f"{name.name} ({kind})"]
-    for label, value in rows:
-        markdown.append(f"- {label}: {value}")
-        plain.append(f"{label}: {value.replace('`', '')}")
-    return HoverInfo("\n".join(markdown), "\n".join(plain), span.start, span.end)
+    return hover_card(None, name.name, kind, rows, span)
 
 
 def definition(analysis: Analysis, offset: int) -> tuple[int, int] | None:
