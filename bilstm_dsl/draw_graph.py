@@ -359,18 +359,7 @@ def _names(b: _Block, n: int, names: dict[tuple[int, int], str]) -> None:
         state = at.key.startswith("state")
         text = shorten(name, 24)
         x, y = at.x + 0.05, at.y + 0.08 + (0.22 * (port - 1) if state else 0.0)
-        b.text(
-            x,
-            y,
-            text,
-            gid=f"tensor-{stage}-{port}",
-            ha="left",
-            va="bottom",
-            fontsize=6.5,
-            color="#555555",
-            style="italic",
-        )
-        b._extent(x, y, x + 0.075 * len(text), y + 0.2)
+        b.aside(x, y, text, f"tensor-{stage}-{port}", (6.5, "#555555", "bottom"))
 
 
 def _side_label(b: _Block, lines: list[str], height: float) -> None:

@@ -19,6 +19,10 @@ TD = ("#e2f0d9", "#4e8a3a")
 BOX = ("#efefef", "#555555")
 MERGE = ("#ffffff", "#6a4c9c")
 INK = "#333333"
+STEPS_LOOK = (7, "#777777", "center")
+"""How a row's time range is written beside it (`Scene.aside`)."""
+_CHAR = {7: 0.09, 6.5: 0.075}
+"""Width of a character per font size, for a drawing's extent."""
 
 # Geometry, in data units (one unit is `UNIT` inches): column spacing, the extra room an
 # ellipsis takes, and a cell's size.
@@ -166,6 +170,14 @@ class Scene:
     def text(self, x: float, y: float, text: str, gid: str | None = None, **kw: Any) -> None:
         self.items.append(Text(x, y, text, self._id(gid) if gid is not None else None, kw))
 
+    def aside(self, x: float, y: float, text: str, gid: str, look: tuple[float, str, str]) -> None:
+        """A small italic remark left-aligned at (x, y): a time range, a tensor's name.
+        ``look`` is (font size, colour, vertical alignment); the drawing's extent grows by
+        the text's width (a character is ~0.0118 of the font size wide)."""
+        size, color, va = look
+        self.text(x, y, text, gid=gid, ha="left", va=va, fontsize=size, color=color, style="italic")
+        self._extent(x, y, x + _CHAR[size] * len(text), y + (0.2 if va == "bottom" else 0.0))
+
     # -- columns
 
     def columns(self, length: int | None) -> tuple[list[str], list[float], int | None]:
@@ -184,15 +196,4 @@ class Scene:
         """The real time range, right of an unrolled row: ``t = 1 … 200``."""
         end = "n (variable length)" if length is None else str(length)
         text = f"t = 1 … {end}" if length != 1 else "t = 1"
-        self.text(
-            xs[-1] + 0.85,
-            y,
-            text,
-            gid=f"steps-{stage}",
-            ha="left",
-            va="center",
-            fontsize=7,
-            color="#777777",
-            style="italic",
-        )
-        self._extent(xs[-1] + 0.85, y, xs[-1] + 0.85 + 0.09 * len(text), y)
+        self.aside(xs[-1] + 0.85, y, text, f"steps-{stage}", STEPS_LOOK)
