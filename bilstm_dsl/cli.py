@@ -39,7 +39,6 @@ from .files import (
     OutputError,
     UsageError,
     check_file,
-    check_output_path,
     check_path,
     exit_status,
     read_bytes,
@@ -216,10 +215,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     error, a model .arch cannot express one error (exit 1), a file that is not a saved
     model exit 2 (`saved.read_model` raises a UsageError)."""
     from .arch_text import ImportProblem
-    from .files import write_text
     from .importer import import_model
     from .saved import read_model
     from .saved_check import from_import, from_problem
+    from .writes import check_output_path, write_text
 
     target = check_output_path(args.output, args.path) if args.output else None
     saved = read_model(args.path)

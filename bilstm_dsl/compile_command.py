@@ -15,7 +15,6 @@ from .files import (
     EXIT_PROBLEMS,
     OutputError,
     UsageError,
-    check_output_path,
     check_path,
 )
 from .model import MEMORY_VARIABLE, CheckResult, memory_bytes, readable_size, weights_bytes
@@ -25,7 +24,7 @@ from .streams import err, out, print_diagnostics
 def cmd_compile(args: argparse.Namespace) -> int:
     """Check, then emit the model; nothing is written unless the spec checks clean."""
     from .backends.plan import model_name, plan
-    from .files import atomic_write, write_text
+    from .writes import atomic_write, check_output_path, write_text
 
     if args.name is not None:
         check_model_name(args.name)

@@ -151,7 +151,8 @@ def cmd_draw(args: argparse.Namespace) -> int:
     """Check, then draw; nothing is written unless the spec checks clean. Exit 0 drawn,
     1 the spec has errors, 2 (UsageError) a bad command line or unwritable output."""
     from .diagnostics import render
-    from .files import OutputError, UsageError, check_output_path, check_path
+    from .files import OutputError, UsageError, check_path
+    from .writes import check_output_path
 
     suffix = Path(args.output).suffix.lower()
     if suffix not in FORMATS:

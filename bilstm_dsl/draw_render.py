@@ -20,7 +20,7 @@ def write(
     ``png``), under ``title``; the stage labels end at ``label_x`` and are ``chars`` wide."""
     import matplotlib
 
-    from .files import atomic_write
+    from .writes import atomic_write
 
     rc = {"svg.fonttype": "none", "svg.hashsalt": "bilstm-dsl", "font.family": "DejaVu Sans"}
     with matplotlib.rc_context(rc):

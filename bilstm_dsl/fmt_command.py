@@ -15,7 +15,6 @@ from .files import (
     OutputError,
     ReadError,
     TargetChanged,
-    output_target,
     read_source,
     unreadable,
 )
@@ -37,8 +36,8 @@ def _fmt_one(path: str, args: argparse.Namespace) -> int:
     import difflib
 
     from .checker import MAX_SOURCE_BYTES
-    from .files import write_text
     from .fmt import format_source
+    from .writes import output_target, write_text
 
     try:
         source_file = read_source(path)

@@ -113,7 +113,7 @@ def test_atomic_write_keeps_the_permissions_of_the_replaced_file(tmp_path):
     target = tmp_path / "f.txt"
     target.write_text("old")
     os.chmod(target, 0o640)
-    bilstm_dsl.files.write_text(target, "new")
+    bilstm_dsl.writes.write_text(target, "new")
     assert target.read_text() == "new" and (target.stat().st_mode & 0o777) == 0o640
 
 

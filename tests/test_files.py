@@ -26,7 +26,7 @@ import pytest
 from conftest import EXAMPLES
 
 import bilstm_dsl.fmt
-from bilstm_dsl import files
+from bilstm_dsl import files, writes
 from bilstm_dsl.cli import main
 
 GOOD = EXAMPLES / "bilstm_many_to_one.arch"
@@ -442,7 +442,7 @@ def test_the_directory_is_flushed_after_the_rename(tmp_path, monkeypatch):
         real_fsync(fd)
 
     monkeypatch.setattr(files.os, "fsync", fsync)
-    files.write_text(tmp_path / "out.txt", "text\n")
+    writes.write_text(tmp_path / "out.txt", "text\n")
     assert synced == [False, True]  # the file's data, then the directory's entry
 
 
