@@ -396,8 +396,6 @@ def validate(ctx: Context, layer: Layer, index: int) -> Layer | None:
             stage=index,
         )
         return None
-    if layer.spec.family == "cell" or layer.keras_class == "RNN":
-        return _cells_inside(ctx, layer, index)
     if layer.keras_class != "Bidirectional":
         return layer
     ok = True
@@ -474,47 +472,6 @@ def validate(ctx: Context, layer: Layer, index: int) -> Layer | None:
                     stage=index,
                 )
     return layer if ok else None
-
-
-_STEP_CELLS = "lstmcell, grucell, simplernncell"
-_CELLS = _STEP_CELLS + ", stackedrnncells"
-
-
-def _cells_inside(ctx: Context, layer: Layer, index: int) -> Layer | None:
-    """``RNN(cell)`` and ``StackedRNNCells(cells)`` take cells: objects with ``call`` and
-    ``state_size`` (``keras/src/layers/rnn/rnn.py``, ``stacked_rnn_cells.py``: "should
-    have a `state_size` attribute"); a layer such as ``LSTM`` builds but fails."""
-    given = layer.args.get("cells", (layer.inner,) if layer.keras_class == "RNN" else ())
-    if layer.keras_class == "StackedRNNCells" and not given:
-        ctx.report(
-            "E104",
-            layer.spans.get("cells", layer.call.span),
-            "`stackedrnncells` needs at least one cell: Keras builds an empty stack, then "
-            "fails when called",
-            help="write e.g. `stackedrnncells([lstmcell(32), lstmcell(16)])`",
-            stage=index,
-        )
-        return None
-    for cell in given:  # type: ignore[union-attr]
-        if cell is None:
-            continue
-        nested = layer.keras_class == "StackedRNNCells" and cell.get("cells") is not None
-        if cell.spec.family != "cell" or nested:
-            if nested:
-                kinds, fix = _STEP_CELLS, "list the cells in one `stackedrnncells([...])`"
-            elif cell.spec.family == "recurrent" and cell.keras_class != "RNN":
-                kinds, fix = _CELLS, f"write `{cell.spec.name}cell(...)`, its cell"
-            else:
-                kinds, fix = _CELLS, f"put `{cell.written}` after the recurrent layer"
-            ctx.report(
-                "E134",
-                cell.call.span,
-                f"`{layer.written}` runs cells ({kinds}), not `{cell.written}`",
-                help=fix,
-                stage=index,
-            )
-            return None
-    return layer
 
 
 def _example(param) -> str:  # noqa: ANN001

@@ -8,7 +8,8 @@ from __future__ import annotations
 from . import ast
 from .graph_bind import MODEL_ARGS, StatementPlan, refs_of
 from .model import WARNING, Flow, Layer, StageInfo, TensorRef
-from .shapes import STATES, fmt, fmt_shapes
+from .shapes import fmt, fmt_shapes
+from .shapes_cells import state_sizes
 
 
 class Tensor:
@@ -211,10 +212,4 @@ class CallChecks:
 
 def _state_shapes(layer: Layer) -> list[int]:
     """The units of each state ``layer`` keeps, in `initial_state` order."""
-    if layer.keras_class == "Bidirectional":
-        forward = layer.inner
-        backward = layer.backward or forward
-        assert forward is not None and backward is not None
-        return _state_shapes(forward) + _state_shapes(backward)
-    units = int(layer.get("units"))  # type: ignore[arg-type]
-    return [units] * STATES[layer.keras_class]
+    return state_sizes(layer)

@@ -31,8 +31,7 @@ from dataclasses import dataclass, field
 from . import arch_text
 from .arch_text import Call, ImportProblem, LayerRef
 from .keras_config import Unexpressible
-from .layers import INPUT, LAYERS
-from .shapes import STATES
+from .layers import INPUT, LAYERS, STATES
 
 Tensor = tuple[str, int, int]
 """A tensor in a functional config: (layer name, node index, tensor index)."""

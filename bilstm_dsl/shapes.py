@@ -143,28 +143,21 @@ def require_rank(layer: LayerLike, x: Shape, rank: int, exact: bool, what: str) 
     )
 
 
-STATES = {"LSTM": 2, "GRU": 1, "SimpleRNN": 1}
-_GATES = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1}
-
-
-def recurrent_params(
-    kind: str, units: int, input_dim: int, use_bias: bool, reset_after: bool
-) -> int:
+def recurrent_params(gates: int, units: int, input_dim: int, use_bias: bool, biases: int) -> int:
     """Weights of LSTMCell / GRUCell / SimpleRNNCell.build (``keras/src/layers/rnn/lstm.py``,
     ``gru.py``, ``simple_rnn.py``): kernel (d, g*u), recurrent kernel (u, g*u), bias g*u,
-    where a GRU with ``reset_after`` keeps two biases, shape (2, 3u)."""
-    gates = _GATES[kind]
+    ``biases`` of them (a GRU with ``reset_after`` keeps two, shape (2, 3u))."""
     weights = gates * units * (input_dim + units)
     if use_bias:
-        weights += gates * units * (2 if kind == "GRU" and reset_after else 1)
+        weights += gates * units * biases
     return weights
 
 
-def recurrent(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
-    """``RNN.compute_output_shape`` (``keras/src/layers/rnn/rnn.py``) with the input spec
-    ``ndim=3``; a ``None`` feature size fails in ``build`` ("Shapes used to initialize
-    variables must be fully-defined"); ``stateful`` needs a static batch (raised in
-    ``RNN.build``); ``unroll`` with unknown time builds but fails when called."""
+def sequence_input(layer: LayerLike, inputs: tuple[Shape, ...]) -> Shape:
+    """What ``RNN`` accepts (``keras/src/layers/rnn/rnn.py``): input spec ``ndim=3``; a
+    ``None`` feature size fails in ``build`` ("Shapes used to initialize variables must be
+    fully-defined"); ``stateful`` needs a static batch (raised in ``RNN.build``); ``unroll``
+    with unknown time builds but fails when called."""
     x = single(layer, inputs)
     require_rank(layer, x, 3, exact=True, what="(batch, time, features)")
     batch, time, features = x
@@ -191,19 +184,22 @@ def recurrent(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
             help="give the time axis a size in `input(...)`, or remove `unroll=true`",
             blame="arg:unroll",
         )
+    return x
+
+
+def recurrent(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
+    """``RNN.compute_output_shape`` (``keras/src/layers/rnn/rnn.py``) for LSTM, GRU and
+    SimpleRNN, whose gates and states their registry entries give."""
+    batch, time, features = sequence_input(layer, inputs)
+    spec = layer.spec  # type: ignore[attr-defined]
     units = layer.get("units")
     assert isinstance(units, int)
     out: Shape = (batch, time, units) if layer.get("return_sequences") else (batch, units)
     shapes = (out,)
     if layer.get("return_state"):
-        shapes += ((batch, units),) * STATES[layer.keras_class]
-    params = recurrent_params(
-        layer.keras_class,
-        units,
-        features,
-        bool(layer.get("use_bias")),
-        bool(layer.get("reset_after")) if layer.keras_class == "GRU" else False,
-    )
+        shapes += ((batch, units),) * spec.states
+    biases = 2 if layer.get("reset_after") else 1  # None: not a GRU
+    params = recurrent_params(spec.gates, units, features, bool(layer.get("use_bias")), biases)
     return Output(shapes, params, collapses=not layer.get("return_sequences"))
 
 
@@ -212,8 +208,9 @@ def bidirectional(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
     the forward layer's shape, the last axis doubled for ``concat``, two outputs for
     ``merge_mode=None``, then the forward and backward states. Weights: two copies."""
     assert layer.inner is not None
-    forward = recurrent(layer.inner, inputs)
-    backward = recurrent(layer.backward, inputs) if layer.backward is not None else forward
+    inner, back_layer = layer.inner, layer.backward
+    forward = inner.spec.rule(inner, inputs)  # type: ignore[attr-defined]
+    backward = forward if back_layer is None else back_layer.spec.rule(back_layer, inputs)  # type: ignore[attr-defined]
     out, states = forward.shapes[0], forward.shapes[1:]
     back, back_states = backward.shapes[0], backward.shapes[1:]
     mode = layer.get("merge_mode")

@@ -393,6 +393,22 @@ OPT_SHAPE = Type("shape", _shape, nullable=True)
 DTYPE = Type("dtype", _named("dtype", DTYPES))
 LAYER = Type("layer", _layer)
 OPT_LAYER = Type("layer", _layer, nullable=True)
+
+
+def _layer_list(arg: str, value: ast.Value) -> tuple[ast.Call, ...]:
+    """``[lstmcell(32), lstmcell(16)]``: layers in a list (``StackedRNNCells(cells)``)."""
+    if isinstance(value, ast.List | ast.Tuple) and all(
+        isinstance(item, ast.Call) for item in value.items
+    ):
+        return tuple(value.items)  # type: ignore[arg-type]
+    raise ArgError(
+        "E116",
+        f"`{arg}` expects a list of layers, got {ast.describe(value)}",
+        help=f"write e.g. `{arg}=[lstmcell(32), lstmcell(16)]`",
+    )
+
+
+LAYER_LIST = Type("layers", _layer_list)
 USE_CUDNN = Type("`auto` or boolean", _use_cudnn)
 SIZE1 = Type("size", _int_or_tuple)
 OPT_SIZE1 = Type("size", _int_or_tuple, nullable=True)

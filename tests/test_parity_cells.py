@@ -1,0 +1,134 @@
+"""Keras parity for ``rnn(cell)``, the cells and ``stackedrnncells`` (`tests/parity/
+corpus_cells.py`): the checker reaches Keras 3's verdict, shapes and parameter counts, and
+the compiled layers hold the same configs as the layers written by hand.
+
+Keras returns a stack of LSTM cells' states nested (``[h, c]`` per cell); the checker lists
+them flat, in the same order, so shapes are compared flattened.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from typing import Any
+
+import pytest
+
+try:
+    from tests.parity.corpus_cells import CASES_CELLS
+    from tests.parity.harness import Case, materialise
+    from tests.test_parity import _checker_side, _diagnostics, _keras_side, _table
+    from tests.test_parity_objects import _kept_removed, _truth, truths  # noqa: F401
+except ModuleNotFoundError:  # pragma: no cover - depends on how pytest was started
+    from parity.corpus_cells import CASES_CELLS  # type: ignore[no-redef]
+    from parity.harness import Case, materialise  # type: ignore[no-redef]
+    from test_parity import (  # type: ignore[no-redef]
+        _checker_side,
+        _diagnostics,
+        _keras_side,
+        _table,
+    )
+    from test_parity_objects import _kept_removed, _truth, truths  # type: ignore[no-redef]  # noqa: F401
+
+import bilstm_dsl
+
+IDS = [case.id for case in CASES_CELLS]
+
+
+def _flat(shape: Any) -> Any:
+    """A shape, or several tensors' shapes flattened into one list of shapes."""
+    if not isinstance(shape, list) or not shape or not isinstance(shape[0], list):
+        return shape
+    out: list[Any] = []
+    for part in shape:
+        flat = _flat(part)
+        out.extend(flat if flat and isinstance(flat[0], list) else [flat])
+    return out
+
+
+def _flattened(side: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **side,
+        "output_shapes": [_flat(s) for s in side["output_shapes"]],
+        "output_shape": _flat(side["output_shape"]),
+    }
+
+
+@pytest.mark.keras
+@pytest.mark.parametrize("case", CASES_CELLS, ids=IDS)
+def test_checker_agrees_with_keras(case: Case, truths: dict[str, Any]) -> None:
+    truth = _truth(truths, case)
+    res = bilstm_dsl.check(case.arch, path=case.id)
+    where = f"{case.id}:\n{case.arch}\n"
+    if case.stricter is not None:
+        assert truth.built, f"{where}Keras should build it: {truth.error}"
+        assert not res.ok, f"{where}the checker should refuse it ({case.stricter})"
+        return
+    if not truth.ok:
+        assert not res.ok, f"{where}Keras fails ({truth.error}), the checker accepts it"
+        first = next(d for d in res.diagnostics if d.severity == "error")
+        assert first.stage is not None and first.stage <= truth.fail_stage, (
+            f"{where}{truth.error}\n{_diagnostics(res)}"
+        )
+        return
+    assert res.ok, f"{where}Keras builds it, but:\n{_diagnostics(res)}"
+    keras_side = _flattened(_keras_side(truth))
+    checker_side = _flattened(_checker_side(res.summary))
+    assert keras_side == checker_side, f"{where}{_table(keras_side, checker_side)}"
+    warned = tuple(d.stage for d in res.diagnostics if d.code == "W501")
+    assert warned == truth.mask_lost, f"{where}Keras lost the mask at {truth.mask_lost}"
+
+
+def test_the_corpus_is_large_and_has_cases_keras_refuses() -> None:
+    assert len(CASES_CELLS) >= 50
+    refused = [case for case in CASES_CELLS if not bilstm_dsl.check(case.arch).ok]
+    assert len(refused) >= len(CASES_CELLS) // 4
+    assert len(set(IDS)) == len(IDS)
+
+
+def _valid(case: Case) -> bool:
+    return case.stricter is None and bilstm_dsl.check(case.arch).ok
+
+
+VALID = [case for case in CASES_CELLS if _valid(case)]
+
+
+def _by_hand(case: Case, keras: Any) -> Any:
+    keras.backend.clear_session()
+    inputs = keras.Input(**case.inputs)
+    x = inputs
+    for record in case.deferred():
+        x = materialise(record, keras.layers)(x)
+    return keras.Model(inputs, x)
+
+
+def _configs(model: Any) -> list[dict[str, Any]]:
+    return [layer.get_config() for layer in model.layers[1:]]
+
+
+@pytest.mark.keras
+@pytest.mark.parametrize("case", VALID, ids=[case.id for case in VALID])
+def test_compiled_layers_have_the_hand_written_configs(case: Case, keras) -> None:
+    expected = _configs(_by_hand(case, keras))
+    keras.backend.clear_session()
+    built = _configs(bilstm_dsl.build(case.arch))
+    assert len(built) == len(expected), case.id
+    for ours, theirs in zip(built, expected):
+        assert _kept_removed(ours, theirs) == theirs, case.id
+
+
+@pytest.mark.keras
+def test_emitted_python_builds_the_same_stack(keras) -> None:
+    source = bilstm_dsl.to_python(
+        "input(10, 8) -> rnn(stackedrnncells([lstmcell(32), lstmcell(16)]), seq)", name="m"
+    )
+    assert "keras.layers.StackedRNNCells(" in source
+    assert "keras.layers.LSTMCell(32)" in source and "keras.layers.LSTMCell(16)" in source
+    keras.backend.clear_session()
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "m.py", "exec"), namespace)  # noqa: S102 - our own emitted code
+    model = namespace["model"]
+    assert model.layers[1].cell.__class__.__name__ == "StackedRNNCells"
+    assert [c.units for c in model.layers[1].cell.cells] == [32, 16]
