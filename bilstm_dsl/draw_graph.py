@@ -26,6 +26,7 @@ from .draw_layout import (
     shorten,
     td_row,
     time_of,
+    unrolled,
     written,
 )
 from .draw_scene import BWD, FWD, INK, Arrow, Box, Port, Scene
@@ -34,7 +35,6 @@ from .model import CheckResult, Graph, StageInfo
 from .parser import parse
 from .shapes import fmt_shapes
 
-_RECURRENT = {"LSTM", "GRU", "SimpleRNN", "Bidirectional"}
 _GAP_X, _GAP_Y = 1.2, 0.9
 _STATE_DX = 0.36
 ELIDED = -1
@@ -168,7 +168,7 @@ class GraphLayout:
             in_shape = self.by_stage[inputs[0][0]].shapes[inputs[0][1]] if inputs else ()
             length = time_of(in_shape) if in_shape else None
             stubs = self._stubs(b, inputs[0], length) if len(inputs) == 1 else []
-            if cls in _RECURRENT and stubs:
+            if unrolled(layer) and stubs:
                 ports, height = recurrent_rows(b, info, stubs, 0.0, length)
             elif cls == "TimeDistributed" and stubs:
                 ports, height = td_row(b, info, stubs, 0.0, length)
@@ -298,6 +298,8 @@ class GraphLayout:
         cells = [i for i in self.c.items if isinstance(i, Box) and i.gid.startswith("cell-")]
         fwd = [i for i in cells if i.gid.startswith(f"cell-fwd-{n}-")]
         bwd = [i for i in cells if i.gid.startswith(f"cell-bwd-{n}-")]
+        if not fwd and not bwd:
+            return  # drawn as one box (too long a chain to unroll)
         backward_half = info.layer.keras_class == "Bidirectional" and j >= states // 2
         if (backward_half or not fwd) and bwd:
             cell, side, color = bwd[-1], 1, BWD[1]
@@ -320,7 +322,7 @@ def _state_ports(b: _Block, info: StageInfo) -> None:
     """A recurrent layer's states leave the top of its last cell, right of its output:
     the forward direction's from the cell at t = T, the backward one's from t = 1."""
     states = len(info.shapes) - 1
-    if states <= 0 or info.layer.keras_class not in _RECURRENT:
+    if states <= 0 or not unrolled(info.layer):
         return
     s = info.index
     fwd, bwd = _cells(b, f"cell-fwd-{s}-"), _cells(b, f"cell-bwd-{s}-")

@@ -27,7 +27,27 @@ TAIL_LAYERS = 2
 """Layers drawn after the ``… N more layers`` box of a long chain."""
 _LABEL_CHARS = 40
 
-_CELL_TEXT = {"LSTM": "LSTM", "GRU": "GRU", "SimpleRNN": "RNN"}
+
+def cell_text(layer: Layer) -> str | None:
+    """The text of one step's box: the registry's label (``LSTM``), a generic ``rnn``'s
+    cells' (``LSTM/GRU`` for a stack), None for a layer that is not unrolled."""
+    if layer.spec.label:
+        return layer.spec.label
+    stacked = layer.get("cells")
+    if stacked:
+        texts = [cell_text(c) for c in stacked]  # type: ignore[union-attr]
+        return "/".join(t or "?" for t in texts)
+    if layer.spec.family == "recurrent" and layer.inner is not None:
+        return cell_text(layer.inner)
+    return None
+
+
+def unrolled(layer: Layer) -> bool:
+    """Drawn one box per time step: a recurrent layer, or `bidirectional` over one."""
+    inner = layer.inner if layer.keras_class == "Bidirectional" else layer
+    return inner is not None and inner.spec.family == "recurrent" and bool(cell_text(inner))
+
+
 INPUT = ("#ffffff", "#888888")
 _MERGE_TEXT = {"concat": "‖", "sum": "+", "mul": "×", "ave": "μ"}
 
@@ -82,7 +102,7 @@ def recurrent_rows(
                 CELL_W,
                 CELL_H,
                 colors,
-                _CELL_TEXT[layer.keras_class],
+                cell_text(layer),
                 f"cell-{direction}-{s}-{label}",
             )
         _state_arrows(c, s, labels, xs, gap, yc, direction, backwards)
@@ -109,7 +129,7 @@ def recurrent_rows(
             CELL_W,
             CELL_H,
             FWD,
-            _CELL_TEXT[forward.keras_class],
+            cell_text(forward),
             f"cell-fwd-{s}-{label}",
         )
         c.box(
@@ -118,7 +138,7 @@ def recurrent_rows(
             CELL_W,
             CELL_H,
             BWD,
-            _CELL_TEXT[backward.keras_class],
+            cell_text(backward),
             f"cell-bwd-{s}-{label}",
         )
     _state_arrows(c, s, labels, xs, gap, yf, "fwd", False, offset=-0.2)
@@ -221,7 +241,7 @@ def td_row(
             CELL_W + 0.1,
             h,
             TD,
-            _CELL_TEXT.get(inner.keras_class, inner.keras_class),
+            cell_text(inner) or inner.keras_class,
             f"td-{s}-{label}",
             size=6,
         )
@@ -313,7 +333,7 @@ def layout(c: Scene, result: CheckResult, max_layers: int) -> tuple[float, int, 
             continue
         cls = stage.layer.keras_class
         length = time_of(shape)
-        if cls in _CELL_TEXT or cls == "Bidirectional":
+        if unrolled(stage.layer):
             ports, height = recurrent_rows(c, stage, ports, y, length)
         elif cls == "TimeDistributed":
             ports, height = td_row(c, stage, ports, y, length)

@@ -64,6 +64,9 @@ class LayerSpec:
     states: int = 0
     """The states a recurrent layer or cell keeps (LSTM: h and c); 0 where the cell
     decides (``rnn``, ``stackedrnncells``)."""
+    label: str | None = None
+    """The text of one time step's box when a drawing unrolls the layer (``LSTM``); a
+    recurrent layer without one (``rnn``) shows its cells'."""
     cudnn: bool = False
     """Has a cuDNN kernel whose preconditions the checker warns about."""
     dtype: str = "float"
@@ -245,7 +248,7 @@ def _recurrent_params(*, gates: bool, gru: bool = False, lstm: bool = False) -> 
     return tuple(params) + _COMMON + (_INITIAL_STATE,)
 
 
-def _cell(name: str, keras_class: str, *, gates: int, states: int) -> LayerSpec:
+def _cell(name: str, keras_class: str, *, gates: int, states: int, label: str) -> LayerSpec:
     """LSTMCell / GRUCell / SimpleRNNCell (``keras/src/layers/rnn/lstm.py`` and siblings):
     the layer's weights and dropout, no sequence arguments; one step, so only inside
     ``rnn(...)`` or ``stackedrnncells([...])``."""
@@ -264,6 +267,7 @@ def _cell(name: str, keras_class: str, *, gates: int, states: int) -> LayerSpec:
         family="cell",
         gates=gates,
         states=states,
+        label=label,
     )
 
 
@@ -677,6 +681,7 @@ LAYERS: dict[str, LayerSpec] = {
             _ALL,
             shapes.recurrent,
             family="recurrent",
+            label="LSTM",
             gates=4,
             states=2,
             cudnn=True,
@@ -689,6 +694,7 @@ LAYERS: dict[str, LayerSpec] = {
             _ALL,
             shapes.recurrent,
             family="recurrent",
+            label="GRU",
             gates=3,
             states=1,
             cudnn=True,
@@ -701,6 +707,7 @@ LAYERS: dict[str, LayerSpec] = {
             _ALL,
             shapes.recurrent,
             family="recurrent",
+            label="RNN",
             gates=1,
             states=1,
             mask="recurrent",
@@ -724,9 +731,9 @@ LAYERS: dict[str, LayerSpec] = {
             family="recurrent",
             mask="recurrent",
         ),
-        _cell("lstmcell", "LSTMCell", gates=4, states=2),
-        _cell("grucell", "GRUCell", gates=3, states=1),
-        _cell("simplernncell", "SimpleRNNCell", gates=1, states=1),
+        _cell("lstmcell", "LSTMCell", gates=4, states=2, label="LSTM"),
+        _cell("grucell", "GRUCell", gates=3, states=1, label="GRU"),
+        _cell("simplernncell", "SimpleRNNCell", gates=1, states=1, label="RNN"),
         LayerSpec(
             "stackedrnncells",
             "StackedRNNCells",

@@ -132,3 +132,25 @@ def test_emitted_python_builds_the_same_stack(keras) -> None:
     model = namespace["model"]
     assert model.layers[1].cell.__class__.__name__ == "StackedRNNCells"
     assert [c.units for c in model.layers[1].cell.cells] == [32, 16]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "input(10, 8) -> rnn(stackedrnncells([lstmcell(6), grucell(3)]), seq) -> td(dense(1))",
+        "input(10, 8) -> bidirectional(rnn(lstmcell(6), seq)) -> rnn(simplernncell(4))",
+        "x = input(10, 8)\nh = input(4)\nc = input(4)\n"
+        "out = x -> rnn(lstmcell(4), initial_state=[h, c])\nmodel(inputs=[x, h, c], outputs=out)",
+    ],
+)
+def test_drawn_unrolled_with_the_cells_labels(source: str, tmp_path) -> None:
+    from bilstm_dsl.draw import draw
+
+    result = bilstm_dsl.check(source)
+    assert result.ok, _diagnostics(result)
+    target = tmp_path / "m.svg"
+    draw(result, target)
+    text = target.read_text()
+    assert "LSTM" in text
+    if "stackedrnncells" in source:
+        assert ">LSTM/GRU<" in text
