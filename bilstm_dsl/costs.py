@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from .infer import dtype_mode, next_dtype
 from .model import DTYPE_BYTES, CheckResult, Layer
 from .shapes import Shape, ShapeError, recurrent_params
+from .shapes_cells import step as cell_step
 
 ELEMENT_BYTES = {
     **DTYPE_BYTES,
@@ -219,8 +220,11 @@ def macs(layer: Layer, inputs: tuple[Shape, ...]) -> int | None:
         return kernel * (_known(channels) // groups) * filters * _known(length)
     if cls in RECURRENT:
         units = int(layer.get("units"))  # type: ignore[arg-type]
-        kernels = recurrent_params(cls, units, _known(x[2]), False, False)
+        kernels = recurrent_params(layer.spec.gates, units, _known(x[2]), False, 1)
         return kernels * _known(x[1])
+    if cls == "RNN":
+        assert layer.inner is not None
+        return cell_step(layer.inner, _known(x[2]), bias=False)[1] * _known(x[1])
     if cls == "Bidirectional":
         assert layer.inner is not None
         forward = macs(layer.inner, inputs)

@@ -461,6 +461,44 @@ def _conv(name: str, keras_class: str, rank: int) -> LayerSpec:
     )
 
 
+def _conv_lstm(name: str, keras_class: str, rank: int) -> LayerSpec:
+    """ConvLSTM1D / 2D / 3D (``keras/src/layers/rnn/conv_lstm1d.py`` and siblings): a
+    convolution's arguments, then the LSTM's (``unroll`` and ``implementation`` are not
+    theirs)."""
+    size = {1: v.SIZE1, 2: vl.SIZE2, 3: vl.SIZE3}[rank]
+    lstm = _weights(gates=True, lstm=True, activity=True)
+    return LayerSpec(
+        name,
+        keras_class,
+        (
+            Param("filters", v.INT, check=_POS),
+            Param("kernel_size", size, check=_POSITIVE_EACH),
+            Param("strides", size, 1, check=_POSITIVE_EACH),
+            Param("padding", _SPATIAL_PADDING, "valid"),
+            Param("data_format", v.DATA_FORMAT, None),
+            Param("dilation_rate", size, 1, check=_POSITIVE_EACH),
+        )
+        + tuple(lstm[1:])  # all but `units`
+        + (
+            Param("seed", v.OPT_INT, None, check=v.seed),
+            Param("return_sequences", v.BOOL, False),
+            Param("return_state", v.BOOL, False),
+            Param("go_backwards", v.BOOL, False),
+            Param("stateful", v.BOOL, False),
+        )
+        + _COMMON
+        + (_INITIAL_STATE,),
+        _ALL,
+        getattr(shapes_cells, f"conv_lstm{rank}d"),
+        family="recurrent",
+        mask="recurrent",
+        dtype="fail",
+        gates=4,
+        states=2,
+        label="ConvLSTM",
+    )
+
+
 def _pooling2d(name: str, keras_class: str, pool_size: object, dtype: str) -> LayerSpec:
     """MaxPooling2D / AveragePooling2D (``keras/src/layers/pooling/max_pooling2d.py``)."""
     return LayerSpec(
@@ -549,6 +587,9 @@ _SEQUENCE_RESHAPING = (
 _IMAGES = (
     _conv("conv2d", "Conv2D", 2),
     _conv("conv3d", "Conv3D", 3),
+    _conv_lstm("convlstm1d", "ConvLSTM1D", 1),
+    _conv_lstm("convlstm2d", "ConvLSTM2D", 2),
+    _conv_lstm("convlstm3d", "ConvLSTM3D", 3),
     _pooling2d("maxpooling2d", "MaxPooling2D", pool_size=(2, 2), dtype="keep"),
     _pooling2d("averagepooling2d", "AveragePooling2D", pool_size=REQUIRED, dtype="fail"),
     _global_pooling2d("globalmaxpooling2d", "GlobalMaxPooling2D", dtype="keep"),

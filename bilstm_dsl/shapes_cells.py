@@ -1,5 +1,6 @@
 """Shape and parameter rules of the generic recurrent layer: ``rnn(cell)`` over
-``lstmcell``, ``grucell``, ``simplernncell`` or ``stackedrnncells([...])``.
+``lstmcell``, ``grucell``, ``simplernncell`` or ``stackedrnncells([...])``; and of the
+convolutional LSTMs (``convlstm1d``/``2d``/``3d``), whose step is a convolution.
 
 A cell steps once; ``RNN`` runs it over the time axis (``keras/src/layers/rnn/rnn.py``).
 What a cell keeps (its gates and its states) comes from its registry entry, so a new
@@ -8,7 +9,19 @@ cell is one entry. Like `shapes`, nothing here knows about source text.
 
 from __future__ import annotations
 
-from .shapes import LayerLike, Output, Shape, ShapeError, recurrent_params, sequence_input
+from .shapes import (
+    LayerLike,
+    Output,
+    Shape,
+    ShapeError,
+    fmt,
+    recurrent_params,
+    require_rank,
+    sequence_input,
+    single,
+)
+from .shapes_conv import check_conv_arguments
+from .shapes_spatial import _join, _outputs, _split, per_axis
 
 
 def is_cell(layer: LayerLike) -> bool:
@@ -37,17 +50,18 @@ def state_sizes(layer: LayerLike) -> list[int]:
     return [layer.get("units")] * spec.states  # type: ignore[list-item]
 
 
-def step(cell: LayerLike, features: object) -> tuple[object, int]:
+def step(cell: LayerLike, features: object, bias: bool = True) -> tuple[object, int]:
     """One cell's output width and weights on ``features`` inputs per step
     (``LSTMCell.build`` and siblings; ``StackedRNNCells.build`` feeds each cell the
-    previous one's output)."""
+    previous one's output); without ``bias``, the kernels alone (a step's multiply-adds)."""
     weights = 0
     width = features
     for one in cells(cell):
         spec = one.spec  # type: ignore[attr-defined]
         units = one.get("units")
         biases = 2 if one.get("reset_after") else 1  # None: not a GRU cell
-        weights += recurrent_params(spec.gates, units, width, bool(one.get("use_bias")), biases)  # type: ignore[arg-type]
+        use_bias = bias and bool(one.get("use_bias"))
+        weights += recurrent_params(spec.gates, units, width, use_bias, biases)  # type: ignore[arg-type]
         width = units
     return width, weights
 
@@ -112,3 +126,72 @@ def cell_alone(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
         help=f"write `rnn({layer.written}(...))`, or use the layer form (`lstm`, `gru`, "
         "`simplernn`)",
     )
+
+
+_CONV_AXES = {
+    1: "(batch, time, steps, channels)",
+    2: "(batch, time, height, width, channels)",
+    3: "(batch, time, depth, height, width, channels)",
+}
+
+
+def conv_lstm(layer: LayerLike, inputs: tuple[Shape, ...], rank: int) -> Output:
+    """``ConvLSTM1D/2D/3D`` (``keras/src/layers/rnn/conv_lstm.py``): input spec
+    ``ndim=rank + 3``; ``ConvLSTMCell.build`` needs static spatial sizes ("ConvLSTM layers
+    only support static input shapes for the spatial dimension") and known channels; each
+    step is a convolution (``compute_conv_output_shape``), the state has the output's
+    shape; kernel ``kernel_size + (channels, 4 * filters)``, recurrent kernel
+    ``kernel_size + (filters, 4 * filters)``, bias ``4 * filters``."""
+    spec = layer.spec  # type: ignore[attr-defined]
+    x = single(layer, inputs)
+    require_rank(layer, x, rank + 3, exact=True, what=_CONV_AXES[rank])
+    step_shape = (x[0],) + x[2:]
+    spatial, channels, first = _split(layer, step_shape, rank)
+    if channels is None or any(d is None for d in spatial):
+        raise ShapeError(
+            "E204",
+            f"`{layer.written}` needs known spatial sizes and channels to build its cell, "
+            f"but receives {fmt(x)}",
+            help="give every axis after the time axis a size in `input(...)`",
+            blame="input",
+        )
+    if layer.get("stateful") and x[0] is None:
+        raise ShapeError(
+            "E114",
+            f"`stateful=true` keeps state per sample, so `{layer.written}` needs a fixed "
+            "batch size",
+            help="fix the batch in the input: `input(..., batch_size=32)`",
+            blame="arg:stateful",
+        )
+    filters = layer.get("filters")
+    kernel = per_axis(layer.get("kernel_size"), rank)
+    strides = per_axis(layer.get("strides"), rank)
+    dilation = per_axis(layer.get("dilation_rate"), rank)
+    check_conv_arguments(max(strides), max(dilation), filters, 1, channels)  # type: ignore[arg-type]
+    spans = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+    shown = f"kernel (kernel_size={fmt(kernel)}, dilation_rate={fmt(dilation)})"
+    out = _outputs(layer, spatial, spans, strides, shown, "kernel_size")
+    state = _join(x[0], out, filters, first)
+    sequences = layer.get("return_sequences")
+    shapes: tuple[Shape, ...] = ((x[0], x[1]) + state[1:] if sequences else state,)
+    if layer.get("return_state"):
+        shapes += (state,) * spec.states
+    size = 1
+    for k in kernel:
+        size *= k
+    wide = spec.gates * filters  # type: ignore[operator]
+    params = size * (channels + filters) * wide  # type: ignore[operator]
+    params += wide if layer.get("use_bias") else 0
+    return Output(shapes, params, collapses=not sequences)
+
+
+def conv_lstm1d(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
+    return conv_lstm(layer, inputs, 1)
+
+
+def conv_lstm2d(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
+    return conv_lstm(layer, inputs, 2)
+
+
+def conv_lstm3d(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
+    return conv_lstm(layer, inputs, 3)

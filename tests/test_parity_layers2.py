@@ -192,6 +192,8 @@ def _with_required(spec: LayerSpec) -> Resolved | None:
             inner_name = (
                 "lstm" if spec.family == "wrapper" and spec.name != "timedistributed" else "dense"
             )
+            if spec.family == "recurrent":  # `rnn(cell)`
+                inner_name = "lstmcell"
             inner = _with_required(LAYERS[inner_name])
         elif param.name in REQUIRED_VALUES:
             args[param.name] = REQUIRED_VALUES[param.name]
@@ -200,7 +202,14 @@ def _with_required(spec: LayerSpec) -> Resolved | None:
     return Resolved(spec, args, inner)
 
 
-CANDIDATE_INPUTS = [(None, 12, 6), (None, 6), (None, 12, 12, 6), (None, 8, 8, 8, 6), (None, 1)]
+CANDIDATE_INPUTS = [
+    (None, 12, 6),
+    (None, 6),
+    (None, 12, 12, 6),
+    (None, 8, 8, 8, 6),
+    (None, 4, 8, 8, 8, 6),
+    (None, 1),
+]
 
 
 @pytest.mark.parametrize("name", sorted(LAYERS))

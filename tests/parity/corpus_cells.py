@@ -12,6 +12,9 @@ from .harness import Case
 S10_8 = {"shape": (10, 8)}
 SNONE_8 = {"shape": (None, 8)}
 I12 = {"shape": (12,), "dtype": "int32"}
+V1 = {"shape": (5, 20, 3)}
+V2 = {"shape": (4, 10, 10, 3)}
+V3 = {"shape": (3, 6, 6, 6, 2)}
 CLAMPED = "Keras clamps a dropout outside [0, 1] silently; the checker asks for a rate"
 
 
@@ -424,5 +427,180 @@ CASES_CELLS: list[Case] = [
         S10_8,
         lambda L: [L.RNN(L.SimpleRNNCell(4, dropout=1.5))],
         stricter=CLAMPED,
+    ),
+    # -- convolutional LSTMs
+    Case(
+        "convlstm1d_basic",
+        "input(5, 20, 3) -> convlstm1d(8, 3)",
+        V1,
+        lambda L: [L.ConvLSTM1D(8, 3)],
+    ),
+    Case(
+        "convlstm1d_same_seq",
+        "input(5, 20, 3) -> convlstm1d(4, 5, padding=same, seq)",
+        V1,
+        lambda L: [L.ConvLSTM1D(4, 5, padding="same", return_sequences=True)],
+    ),
+    Case(
+        "convlstm1d_strides",
+        "input(5, 20, 3) -> convlstm1d(4, 3, strides=2)",
+        V1,
+        lambda L: [L.ConvLSTM1D(4, 3, strides=2)],
+    ),
+    Case(
+        "convlstm1d_dilation",
+        "input(5, 20, 3) -> convlstm1d(4, 3, dilation_rate=2, state)",
+        V1,
+        lambda L: [L.ConvLSTM1D(4, 3, dilation_rate=2, return_state=True)],
+    ),
+    Case(
+        "convlstm1d_arguments",
+        "input(5, 20, 3) -> convlstm1d(4, 3, activation=relu, dropout=0.1, "
+        "recurrent_dropout=0.2, seed=1, unit_forget_bias=false)",
+        V1,
+        lambda L: [
+            L.ConvLSTM1D(
+                4,
+                3,
+                activation="relu",
+                dropout=0.1,
+                recurrent_dropout=0.2,
+                seed=1,
+                unit_forget_bias=False,
+            )
+        ],
+    ),
+    Case(
+        "convlstm2d_basic",
+        "input(4, 10, 10, 3) -> convlstm2d(4, 3)",
+        V2,
+        lambda L: [L.ConvLSTM2D(4, 3)],
+    ),
+    Case(
+        "convlstm2d_same_seq_state",
+        "input(4, 10, 10, 3) -> convlstm2d(4, (3, 3), padding=same, seq, state)",
+        V2,
+        lambda L: [
+            L.ConvLSTM2D(4, (3, 3), padding="same", return_sequences=True, return_state=True)
+        ],
+    ),
+    Case(
+        "convlstm2d_strides",
+        "input(4, 10, 10, 3) -> convlstm2d(2, 3, strides=(2, 1))",
+        V2,
+        lambda L: [L.ConvLSTM2D(2, 3, strides=(2, 1))],
+    ),
+    Case(
+        "convlstm2d_channels_first",
+        "input(4, 3, 10, 10) -> convlstm2d(2, 3, data_format=channels_first, seq)",
+        {"shape": (4, 3, 10, 10)},
+        lambda L: [L.ConvLSTM2D(2, 3, data_format="channels_first", return_sequences=True)],
+    ),
+    Case(
+        "convlstm2d_no_bias",
+        "input(4, 10, 10, 3) -> convlstm2d(3, 2, use_bias=false)",
+        V2,
+        lambda L: [L.ConvLSTM2D(3, 2, use_bias=False)],
+    ),
+    Case(
+        "convlstm2d_unknown_time",
+        "input(none, 10, 10, 3) -> convlstm2d(2, 3) -> flatten() -> dense(1)",
+        {"shape": (None, 10, 10, 3)},
+        lambda L: [L.ConvLSTM2D(2, 3), L.Flatten(), L.Dense(1)],
+    ),
+    Case(
+        "convlstm2d_stacked",
+        "input(4, 10, 10, 3) -> convlstm2d(4, 3, seq) -> convlstm2d(2, 3) "
+        "-> globalaveragepooling2d()",
+        V2,
+        lambda L: [
+            L.ConvLSTM2D(4, 3, return_sequences=True),
+            L.ConvLSTM2D(2, 3),
+            L.GlobalAveragePooling2D(),
+        ],
+    ),
+    Case(
+        "convlstm2d_go_backwards",
+        "input(4, 10, 10, 3) -> convlstm2d(2, 3, go_backwards=true)",
+        V2,
+        lambda L: [L.ConvLSTM2D(2, 3, go_backwards=True)],
+    ),
+    Case(
+        "convlstm2d_stateful",
+        "input(4, 10, 10, 3, batch_size=2) -> convlstm2d(2, 3, stateful=true)",
+        {"shape": (4, 10, 10, 3), "batch_size": 2},
+        lambda L: [L.ConvLSTM2D(2, 3, stateful=True)],
+    ),
+    Case(
+        "convlstm3d_basic",
+        "input(3, 6, 6, 6, 2) -> convlstm3d(2, 3)",
+        V3,
+        lambda L: [L.ConvLSTM3D(2, 3)],
+    ),
+    Case(
+        "convlstm3d_same_state",
+        "input(3, 6, 6, 6, 2) -> convlstm3d(2, 3, padding=same, state)",
+        V3,
+        lambda L: [L.ConvLSTM3D(2, 3, padding="same", return_state=True)],
+    ),
+    Case(
+        "bi_convlstm2d",
+        "input(4, 10, 10, 3) -> bidirectional(convlstm2d(2, 3, seq))",
+        V2,
+        lambda L: [L.Bidirectional(L.ConvLSTM2D(2, 3, return_sequences=True))],
+    ),
+    Case(
+        "convlstm2d_on_4d",
+        "input(10, 10, 3) -> convlstm2d(2, 3)",
+        {"shape": (10, 10, 3)},
+        lambda L: [L.ConvLSTM2D(2, 3)],
+    ),
+    Case(
+        "convlstm3d_on_5d",
+        "input(4, 10, 10, 3) -> convlstm3d(2, 3)",
+        V2,
+        lambda L: [L.ConvLSTM3D(2, 3)],
+    ),
+    Case(
+        "convlstm1d_unknown_steps",
+        "input(5, none, 3) -> convlstm1d(2, 3)",
+        {"shape": (5, None, 3)},
+        lambda L: [L.ConvLSTM1D(2, 3)],
+    ),
+    Case(
+        "convlstm2d_unknown_channels",
+        "input(4, 10, 10, none) -> convlstm2d(2, 3)",
+        {"shape": (4, 10, 10, None)},
+        lambda L: [L.ConvLSTM2D(2, 3)],
+    ),
+    Case(
+        "convlstm2d_strides_and_dilation",
+        "input(4, 10, 10, 3) -> convlstm2d(2, 3, strides=2, dilation_rate=2)",
+        V2,
+        lambda L: [L.ConvLSTM2D(2, 3, strides=2, dilation_rate=2)],
+    ),
+    Case(
+        "convlstm2d_kernel_too_large",
+        "input(4, 10, 10, 3) -> convlstm2d(2, 11)",
+        V2,
+        lambda L: [L.ConvLSTM2D(2, 11)],
+    ),
+    Case(
+        "convlstm2d_stateful_no_batch",
+        "input(4, 10, 10, 3) -> convlstm2d(2, 3, stateful=true)",
+        V2,
+        lambda L: [L.ConvLSTM2D(2, 3, stateful=True)],
+    ),
+    Case(
+        "convlstm1d_too_short",
+        "input(5, 2, 3) -> convlstm1d(2, 3)",
+        {"shape": (5, 2, 3)},
+        lambda L: [L.ConvLSTM1D(2, 3)],
+    ),
+    Case(
+        "bi_convlstm2d_go_backwards",
+        "input(4, 10, 10, 3) -> bidirectional(convlstm2d(2, 3, go_backwards=true))",
+        V2,
+        lambda L: [L.Bidirectional(L.ConvLSTM2D(2, 3, go_backwards=True))],
     ),
 ]
