@@ -36,6 +36,17 @@ def _sequence_shape(
     return (batch, channels, steps) if first else (batch, steps, channels)
 
 
+def known_channels(layer: LayerLike, x: Shape, channels: object) -> None:
+    """E204: a convolution sizes its kernel by the input's channels, which must be known."""
+    if channels is None:
+        raise ShapeError(
+            "E204",
+            f"`{layer.written}` needs a known number of channels to size its kernel, "
+            f"but receives {fmt(x)}",
+            blame="input",
+        )
+
+
 def check_conv_arguments(
     stride: int, dilation: int, filters: int, groups: int, channels: object
 ) -> None:
@@ -72,13 +83,7 @@ def conv1d(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:
     x = single(layer, inputs)
     require_rank(layer, x, 3, exact=True, what="(batch, steps, channels)")
     steps, channels, first = _steps_channels(layer, x)
-    if channels is None:
-        raise ShapeError(
-            "E204",
-            f"`{layer.written}` needs a known number of channels to size its kernel, "
-            f"but receives {fmt(x)}",
-            blame="input",
-        )
+    known_channels(layer, x, channels)
     filters, kernel = int(layer.get("filters")), int(layer.get("kernel_size"))  # type: ignore[arg-type]
     stride, dilation = int(layer.get("strides")), int(layer.get("dilation_rate"))  # type: ignore[arg-type]
     groups = int(layer.get("groups"))  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ arithmetic on them works, and a question whose answer depends on one raises `Und
 from __future__ import annotations
 
 from .shapes import LayerLike, Output, Shape, ShapeError, fmt, require_rank, single
-from .shapes_conv import check_conv_arguments
+from .shapes_conv import check_conv_arguments, known_channels
 
 _AXES = {2: "(batch, height, width, channels)", 3: "(batch, depth, height, width, channels)"}
 
@@ -82,13 +82,7 @@ def conv(layer: LayerLike, inputs: tuple[Shape, ...], rank: int) -> Output:
     x = single(layer, inputs)
     require_rank(layer, x, rank + 2, exact=True, what=_AXES[rank])
     spatial, channels, first = _split(layer, x, rank)
-    if channels is None:
-        raise ShapeError(
-            "E204",
-            f"`{layer.written}` needs a known number of channels to size its kernel, "
-            f"but receives {fmt(x)}",
-            blame="input",
-        )
+    known_channels(layer, x, channels)
     filters, groups = int(layer.get("filters")), int(layer.get("groups"))  # type: ignore[call-overload]
     kernel = per_axis(layer.get("kernel_size"), rank)
     strides = per_axis(layer.get("strides"), rank)
