@@ -149,6 +149,9 @@ def translate(layer: dict[str, object], role: str = "top") -> Call:
     for key, raw in config.items():
         if key == "name" or (spec.family == "wrapper" and key in ("layer", "backward_layer")):
             continue
+        if key in _CELLS_KEYS and key in spec.by_name:  # `rnn(cell)`, `stackedrnncells(cells)`
+            args[key] = _cells(config[key], key, ref)
+            continue
         param = spec.by_name.get(key)
         if param is None and key in kc.CONFIG_ONLY:
             _config_only(key, raw, config, role, ref)
@@ -167,6 +170,8 @@ def translate(layer: dict[str, object], role: str = "top") -> Call:
     if not isinstance(name, str):
         raise ImportProblem("I102", "the layer has no name", ref)
     call = Call(spec, args, name, ref)
+    if "cell" in args:
+        call.inner = args.pop("cell")  # type: ignore[assignment]
     if spec.keras_class == "Bidirectional":
         _bidirectional(call, config, ref)
     elif spec.family == "wrapper":
@@ -175,6 +180,18 @@ def translate(layer: dict[str, object], role: str = "top") -> Call:
             raise ImportProblem("I102", "the wrapper holds no layer", ref)
         call.inner = translate(inner, "wrapped")
     return call
+
+
+_CELLS_KEYS = ("cell", "cells")
+
+
+def _cells(raw: object, key: str, ref: LayerRef) -> object:
+    """A saved ``RNN``'s cell, or a ``StackedRNNCells``' cells, as calls."""
+    if key == "cell" and isinstance(raw, dict):
+        return translate(raw, "wrapped")
+    if key == "cells" and isinstance(raw, list) and all(isinstance(c, dict) for c in raw):
+        return tuple(translate(c, "wrapped") for c in raw)
+    raise ImportProblem("I102", f"`{key}` holds no saved cell", ref)
 
 
 def _read(get, raw: object, ref: LayerRef, key: str):  # noqa: ANN001, ANN202
@@ -245,6 +262,8 @@ def _is_default(spec: LayerSpec, key: str, value: object, config: dict[str, obje
         return (value or "linear") == (default or "linear")
     if kind is v.DATA_FORMAT and default is None:
         return value in (None, "channels_last")
+    if type(default) is int and type(value) is tuple and set(value) == {default}:
+        return True  # Keras's `standardize_tuple`: `strides=1` saved as (1, 1)
     implied = _IMPLIED.get(key)
     if default is None and implied in spec.by_name and value is not None:
         other = _value(spec.by_name[implied].type, config.get(implied))
@@ -342,7 +361,7 @@ def write(call: Call) -> str:
         mode = [_literal(call.args["merge_mode"])] if "merge_mode" in call.args else []
         outer = [f"{k}={_literal(call.args[k])}" for k in ("trainable",) if k in call.args]
         parts = positional + mode + flags + keywords + outer
-    elif spec.family == "wrapper" and inner is not None:
+    elif inner is not None and (spec.family == "wrapper" or "cell" in spec.by_name):
         name = _short_name(spec)
         parts = [write(inner)]
         if spec.keras_class == "Bidirectional":
@@ -425,6 +444,8 @@ def _literal(value: object, kind: v.Type | None = None) -> str:
             if value.lower() not in ("true", "false", "none"):
                 return value
         return _quoted(value)
+    if isinstance(value, tuple) and kind is v.LAYER_LIST:
+        return "[" + ", ".join(write(item) for item in value) + "]"  # type: ignore[arg-type]
     if isinstance(value, tuple):
         items = [_literal(item) for item in value]
         return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"

@@ -463,8 +463,7 @@ def _conv(name: str, keras_class: str, rank: int) -> LayerSpec:
 
 def _conv_lstm(name: str, keras_class: str, rank: int) -> LayerSpec:
     """ConvLSTM1D / 2D / 3D (``keras/src/layers/rnn/conv_lstm1d.py`` and siblings): a
-    convolution's arguments, then the LSTM's (``unroll`` and ``implementation`` are not
-    theirs)."""
+    convolution's arguments, then the LSTM's (not ``implementation``)."""
     size = {1: v.SIZE1, 2: vl.SIZE2, 3: vl.SIZE3}[rank]
     lstm = _weights(gates=True, lstm=True, activity=True)
     return LayerSpec(
@@ -485,6 +484,8 @@ def _conv_lstm(name: str, keras_class: str, rank: int) -> LayerSpec:
             Param("return_state", v.BOOL, False),
             Param("go_backwards", v.BOOL, False),
             Param("stateful", v.BOOL, False),
+            # ``RNN``'s, through ``**kwargs``: saved in every config
+            Param("unroll", v.BOOL, False, kwarg=True),
         )
         + _COMMON
         + (_INITIAL_STATE,),

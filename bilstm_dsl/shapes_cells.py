@@ -163,6 +163,13 @@ def conv_lstm(layer: LayerLike, inputs: tuple[Shape, ...], rank: int) -> Output:
             help="fix the batch in the input: `input(..., batch_size=32)`",
             blame="arg:stateful",
         )
+    if layer.get("unroll") and x[1] is None:
+        raise ShapeError(
+            "E115",
+            "`unroll=true` needs a known number of time steps, but the time axis is `None`",
+            help="give the time axis a size in `input(...)`, or remove `unroll=true`",
+            blame="arg:unroll",
+        )
     filters = layer.get("filters")
     kernel = per_axis(layer.get("kernel_size"), rank)
     strides = per_axis(layer.get("strides"), rank)

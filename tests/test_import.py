@@ -115,11 +115,11 @@ def _problem(model) -> ImportProblem:
 
 def test_unknown_layer_class_names_the_layer():
     model = copy.deepcopy(TF_KERAS_SEQUENTIAL)
-    model["config"]["layers"][2]["class_name"] = "ConvLSTM1D"
+    model["config"]["layers"][2]["class_name"] = "Conv1DTranspose"
     problem = _problem(model)
     assert problem.code == "I101"
-    assert str(problem.layer) == "layer 'lstm_1' (ConvLSTM1D)"
-    assert "`ConvLSTM1D` has no .arch form" in problem.message
+    assert str(problem.layer) == "layer 'lstm_1' (Conv1DTranspose)"
+    assert "`Conv1DTranspose` has no .arch form" in problem.message
 
 
 def test_unknown_argument_names_the_argument():

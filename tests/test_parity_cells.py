@@ -154,3 +154,28 @@ def test_drawn_unrolled_with_the_cells_labels(source: str, tmp_path) -> None:
     assert "LSTM" in text
     if "stackedrnncells" in source:
         assert ">LSTM/GRU<" in text
+
+
+@pytest.mark.keras
+@pytest.mark.parametrize("case", VALID, ids=[case.id for case in VALID])
+def test_the_hand_written_model_imports_as_the_same_model(case: Case, keras) -> None:
+    """The saved config of the hand-written model imports as `.arch` that checks to the
+    same shapes and parameters, and builds the same layer configs."""
+    import json
+
+    from bilstm_dsl.importer import import_model
+
+    if "stackedrnncells" in case.arch and "lstmcell" in case.arch and "state" in case.arch:
+        pytest.skip(
+            "Keras nests each LSTM cell's states ([h, c]) in the outputs; import reads flat"
+        )
+    model = _by_hand(case, keras)
+    expected = _configs(model)
+    imported = import_model(json.loads(model.to_json()), path=case.id)
+    assert imported.result.ok, f"{case.id}:\n{imported.text}\n{_diagnostics(imported.result)}"
+    params = [layer["params"] for layer in imported.result.summary["layers"]]
+    assert params == [layer.count_params() for layer in model.layers[1:]], imported.text
+    keras.backend.clear_session()
+    built = _configs(bilstm_dsl.build(imported.text))
+    for ours, theirs in zip(built, expected, strict=True):
+        assert _kept_removed(ours, theirs) == theirs, imported.text
