@@ -183,7 +183,9 @@ class CallChecks:
         """``initial_state``: as many tensors as the layer keeps states, each (batch,
         units) (``RNN.call``; `bidirectional` takes the forward's then the backward's)."""
         ctx = self.ctx
-        expected = _state_shapes(layer)
+        expected = _state_shapes(layer, info)
+        if expected is None:
+            return
         span = layer.span_of("initial_state") or ctx.stages[index].call.span
         got = [t.flow.shapes[0] for t in states]
         if len(got) != len(expected):
@@ -198,18 +200,32 @@ class CallChecks:
             )
             return
         for number, (shape, want) in enumerate(zip(got, expected), 1):
-            if len(shape) != 2 or (shape[1] is not None and shape[1] != want):
+            fits = len(shape) == len(want) + 1 and all(
+                d is None or d == w for d, w in zip(shape[1:], want)
+            )
+            if not fits:
+                wanted = fmt((None, *want)).replace("None", "batch", 1)
                 ctx.report(
                     "E213",
                     span,
-                    f"state {number} of `{layer.written}` is (batch, {want}), but "
+                    f"state {number} of `{layer.written}` is {wanted}, but "
                     f"`initial_state` gives {fmt(shape)}",
-                    help=f"give states of {want} units, as the layer's `units`",
+                    help=f"give states of {want[-1]} units, as the layer's `units`"
+                    if len(want) == 1
+                    else "give states of the shape of one step of the layer's output",
                     stage=index,
                 )
                 return
 
 
-def _state_shapes(layer: Layer) -> list[int]:
-    """The units of each state ``layer`` keeps, in `initial_state` order."""
-    return state_sizes(layer)
+def _state_shapes(layer: Layer, info: StageInfo) -> list[tuple] | None:
+    """The shape (batch left out) of each state ``layer`` keeps, in `initial_state` order;
+    a convolutional LSTM's is one step of its output (None where not worked out: one
+    inside `bidirectional`)."""
+    if "filters" in layer.spec.by_name:
+        out = info.shapes[0]
+        step = out[2:] if layer.get("return_sequences") else out[1:]
+        return [tuple(step)] * layer.spec.states
+    if layer.inner is not None and "filters" in layer.inner.spec.by_name:
+        return None
+    return [(size,) for size in state_sizes(layer)]

@@ -50,6 +50,16 @@ def state_sizes(layer: LayerLike) -> list[int]:
     return [layer.get("units")] * spec.states  # type: ignore[list-item]
 
 
+def nested_states(layer: LayerLike) -> bool:
+    """Whether Keras returns ``layer``'s states nested: ``rnn`` over a stack holding a
+    cell of several states gives ``[output, [h, c], ...]`` (``StackedRNNCells.state_size``
+    is a list per cell), where the checker lists them flat."""
+    rnn = layer.inner if layer.spec.family == "wrapper" else layer  # type: ignore[attr-defined]
+    if rnn is None or not rnn.get("return_state") or rnn.inner is None:
+        return False
+    return any(cell.spec.states > 1 for cell in rnn.inner.get("cells") or ())  # type: ignore[attr-defined, union-attr]
+
+
 def step(cell: LayerLike, features: object, bias: bool = True) -> tuple[object, int]:
     """One cell's output width and weights on ``features`` inputs per step
     (``LSTMCell.build`` and siblings; ``StackedRNNCells.build`` feeds each cell the

@@ -179,3 +179,44 @@ def test_the_hand_written_model_imports_as_the_same_model(case: Case, keras) -> 
     built = _configs(bilstm_dsl.build(imported.text))
     for ours, theirs in zip(built, expected, strict=True):
         assert _kept_removed(ours, theirs) == theirs, imported.text
+
+
+STACKED_STATES = (
+    "x = input(10, 8)\n"
+    "out, h1, c1, h2 = x -> rnn(stackedrnncells([lstmcell(4), grucell(3)]), state)\n"
+    "model(inputs=x, outputs=[out, h1, c1, h2])"
+)
+CONV_STATES = (
+    "x = input(4, 10, 10, 3)\nh = input(8, 8, 2)\nc = input(8, 8, 2)\n"
+    "out = x -> convlstm2d(2, 3, initial_state=[h, c])\nmodel(inputs=[x, h, c], outputs=out)"
+)
+
+
+@pytest.mark.keras
+def test_a_stack_of_lstm_cells_unpacks_its_nested_states_in_a_graph(keras) -> None:
+    """Keras returns ``[out, [h1, c1], h2]``; the spec names them flat, and both backends
+    flatten the call's result to match."""
+    res = bilstm_dsl.check(STACKED_STATES)
+    assert res.ok, _diagnostics(res)
+    keras.backend.clear_session()
+    model = bilstm_dsl.build(STACKED_STATES)
+    assert [tuple(o.shape) for o in model.outputs] == [tuple(s) for s in res.stages[1].shapes]
+    source = bilstm_dsl.to_python(STACKED_STATES, name="m")
+    assert "keras.tree.flatten(" in source
+    keras.backend.clear_session()
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "m.py", "exec"), namespace)  # noqa: S102 - our own emitted code
+    assert [tuple(o.shape) for o in namespace["model"].outputs] == [
+        tuple(o.shape) for o in model.outputs
+    ]
+
+
+@pytest.mark.keras
+def test_convlstm_initial_states_are_one_step_of_its_output(keras) -> None:
+    res = bilstm_dsl.check(CONV_STATES)
+    assert res.ok, _diagnostics(res)
+    wrong = bilstm_dsl.check(CONV_STATES.replace("h = input(8, 8, 2)", "h = input(8, 2)"))
+    assert [d.code for d in wrong.diagnostics] == ["E213"]
+    keras.backend.clear_session()
+    model = bilstm_dsl.build(CONV_STATES)
+    assert tuple(model.outputs[0].shape) == (None, 8, 8, 2)

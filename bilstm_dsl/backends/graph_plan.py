@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from .. import ast
 from ..model import CheckResult, Graph, StageInfo, TensorRef
 from ..parser import parse
+from ..shapes_cells import nested_states
 from ..symbolic import as_keras
 from .calls import Call, layer_call
 
@@ -51,6 +52,9 @@ class Line:
     call_kwargs: dict[str, object] = field(default_factory=dict)
     line: int = 0
     source: str = ""
+    flatten: bool = False
+    """The call returns states nested per cell (a stack of LSTM cells: ``[h, c]`` each),
+    flattened (``keras.tree.flatten``) in the order the checker lists them."""
 
 
 @dataclass(frozen=True)
@@ -210,6 +214,7 @@ class _Planner:
                 call_kwargs,
                 info.span.line,
                 self.text(info.span),
+                nested_states(layer),
             )  # fmt: skip
         )
         produced = [(stage, port) for port in range(count)]

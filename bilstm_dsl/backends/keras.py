@@ -94,6 +94,8 @@ def _build_graph(steps: GraphPlan) -> keras.Model:
             args = [_tensors(env, a) for a in line.args]
             kwargs = {k: _tensors(env, v) for k, v in line.call_kwargs.items()}
             made = layer(*args, **kwargs)
+            if line.flatten:
+                made = keras.tree.flatten(made)
         if len(line.targets) == 1:
             env[line.targets[0]] = list(made) if isinstance(made, tuple) else made
         else:

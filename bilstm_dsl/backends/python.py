@@ -201,11 +201,14 @@ def emit_graph(steps: GraphPlan, source_name: str) -> str:
                 f"{k}={_tensors(v)}" for k, v in line.call_kwargs.items()
             ]
             called = f"({', '.join(arguments)})"
+            head = f"{target} = "
+            if line.flatten:  # states nested per cell, listed flat as the spec names them
+                head, called = head + "keras.tree.flatten(", called + ")"
             if line.call is None:
-                statement = [f"{target} = {line.layer}{called}"]
+                statement = [f"{head}{line.layer}{called}"]
             else:
-                room = _WIDTH - len(target) - 3 - len(called)
-                statement = f"{target} = {render_call(line.call, 0, room)}{called}".split("\n")
+                room = _WIDTH - len(head) - len(called)
+                statement = f"{head}{render_call(line.call, 0, room)}{called}".split("\n")
         lines += _commented(statement, line.line, line.source)
     inputs = _tensors(steps.inputs if len(steps.inputs) > 1 else steps.inputs[0])
     outputs = _tensors(steps.outputs if len(steps.outputs) > 1 else steps.outputs[0])
