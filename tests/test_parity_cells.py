@@ -220,3 +220,19 @@ def test_convlstm_initial_states_are_one_step_of_its_output(keras) -> None:
     keras.backend.clear_session()
     model = bilstm_dsl.build(CONV_STATES)
     assert tuple(model.outputs[0].shape) == (None, 8, 8, 2)
+
+
+def test_the_cudnn_lints_stay_on_the_layers_that_have_cudnn() -> None:
+    """W301 and N402 are about LSTM/GRU's cuDNN kernel: ``RNN(LSTMCell)`` and ConvLSTM run
+    the generic loop whatever their arguments, so nothing is lost there."""
+    masked = "input(12, dtype=int32) -> embedding(50, 8, mask_zero=true) -> "
+    quiet = [
+        masked + "rnn(lstmcell(4, recurrent_dropout=0.1, use_bias=false)) -> dense(1)",
+        masked + "bidirectional(rnn(grucell(4, reset_after=false))) -> dense(1)",
+        "input(4, 10, 10, 3) -> convlstm2d(2, 3, recurrent_dropout=0.1)",
+    ]
+    for source in quiet:
+        res = bilstm_dsl.check(source)
+        assert res.ok and not {"W301", "N402"} & {d.code for d in res.diagnostics}, source
+    loud = bilstm_dsl.check(masked + "lstm(4, recurrent_dropout=0.1) -> dense(1)")
+    assert {"W301", "N402"} <= {d.code for d in loud.diagnostics}
