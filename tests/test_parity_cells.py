@@ -236,3 +236,20 @@ def test_the_cudnn_lints_stay_on_the_layers_that_have_cudnn() -> None:
         assert res.ok and not {"W301", "N402"} & {d.code for d in res.diagnostics}, source
     loud = bilstm_dsl.check(masked + "lstm(4, recurrent_dropout=0.1) -> dense(1)")
     assert {"W301", "N402"} <= {d.code for d in loud.diagnostics}
+
+
+try:
+    from tests.parity.corpus_cells_graphs import CASES_CELLS_GRAPHS
+    from tests.test_parity_graphs import test_checker_agrees_with_keras as _graph_agrees
+    from tests.test_parity_graphs import truth_of  # noqa: F401 - a fixture
+except ModuleNotFoundError:  # pragma: no cover - depends on how pytest was started
+    from parity.corpus_cells_graphs import CASES_CELLS_GRAPHS  # type: ignore[no-redef]
+    from test_parity_graphs import test_checker_agrees_with_keras as _graph_agrees  # type: ignore[no-redef]
+    from test_parity_graphs import truth_of  # type: ignore[no-redef]  # noqa: F401
+
+
+@pytest.mark.keras
+@pytest.mark.parametrize("case", CASES_CELLS_GRAPHS, ids=[c.id for c in CASES_CELLS_GRAPHS])
+def test_graphs_agree_with_keras(case: Any, truth_of: Any) -> None:
+    """States of `rnn(cell)` and ConvLSTM in graphs: Keras's verdict, shapes and params."""
+    _graph_agrees(case, truth_of)
