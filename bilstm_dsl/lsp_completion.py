@@ -184,6 +184,7 @@ def _layer_suggestions(only: frozenset[str] | None = None) -> list[Suggestion]:
 
 
 _RECURRENT = frozenset(s.name for s in LAYERS.values() if s.family == "recurrent")
+_CELLS = frozenset(s.name for s in LAYERS.values() if s.family == "cell")
 
 _MERGE_CHOICES = v.MERGE_MODES + ("none",)
 """What `merge_mode` takes: the merge modes, or `none` to keep the directions apart."""
@@ -250,8 +251,12 @@ def _value_suggestions(frame: _Frame, key: str) -> list[Suggestion]:
     param = next((p for p in params if p.name == key), None)
     if param is None:
         return []
-    if param.type in (v.LAYER, v.OPT_LAYER):
+    if param.type in (v.LAYER, v.OPT_LAYER, v.LAYER_LIST):
         only = _RECURRENT if (frame.call or "").lower() == "bidirectional" else None
+        if param.name == "cell":  # `rnn(cell=...)`: the cells, a stack included
+            only = _CELLS
+        elif param.name == "cells":  # `stackedrnncells(cells=[...])`: one-step cells
+            only = _CELLS - {"stackedrnncells"}
         return _layer_suggestions(only)
     return [
         Suggestion(

@@ -253,3 +253,11 @@ except ModuleNotFoundError:  # pragma: no cover - depends on how pytest was star
 def test_graphs_agree_with_keras(case: Any, truth_of: Any) -> None:
     """States of `rnn(cell)` and ConvLSTM in graphs: Keras's verdict, shapes and params."""
     _graph_agrees(case, truth_of)
+
+
+def test_the_language_server_offers_cells_for_a_cell() -> None:
+    from bilstm_dsl.lsp_completion import complete_at
+
+    text = "input(10, 8) -> rnn(cell="
+    labels = {s.label for s in complete_at(text, len(text))}
+    assert labels == {"lstmcell", "grucell", "simplernncell", "stackedrnncells"}
