@@ -475,9 +475,14 @@ def validate(ctx: Context, layer: Layer, index: int) -> Layer | None:
 
 
 def _example(param) -> str:  # noqa: ANN001
-    return {"units": "32", "rate": "0.2", "activation": "relu", "layer": "lstm(32)"}.get(
-        param.name, f"{param.name}=..."
-    )
+    return {
+        "units": "32",
+        "rate": "0.2",
+        "activation": "relu",
+        "layer": "lstm(32)",
+        "cell": "lstmcell(32)",
+        "cells": "[lstmcell(32), lstmcell(16)]",
+    }.get(param.name, f"{param.name}=...")
 
 
 def _value_help(name: str) -> str | None:

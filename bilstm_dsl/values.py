@@ -224,10 +224,12 @@ def _shape(arg: str, value: ast.Value) -> tuple[int | None, ...]:
 def _layer(arg: str, value: ast.Value) -> ast.Call:
     if isinstance(value, ast.Call):
         return value
+    example = "lstmcell(32)" if arg == "cell" else "lstm(32)"
     raise ArgError(
         "E116",
         f"`{arg}` expects a layer, got {ast.describe(value)}",
-        help=f"write e.g. `{arg}=lstm(32)`",
+        help=f"write e.g. `{arg}={example}`"
+        + (", or stack cells: `stackedrnncells([lstmcell(32), lstmcell(16)])`" * (arg == "cell")),
     )
 
 

@@ -129,7 +129,13 @@ def test_every_keyword_only_argument_reaches_a_keras_constructor(name, keras, re
     parameters = inspect.signature(getattr(keras.layers, spec.keras_class).__init__).parameters
     takes_kwargs = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
     assert taken == [] or takes_kwargs
-    samples = {"implementation": 1, "input_shape": (20, 3), "input_dim": 3, "input_length": 20}
+    samples = {
+        "implementation": 1,
+        "input_shape": (20, 3),
+        "input_dim": 3,
+        "input_length": 20,
+        "unroll": True,
+    }
     required = {
         "units": 4,
         "rate": 0.1,
@@ -147,13 +153,15 @@ def test_every_keyword_only_argument_reaches_a_keras_constructor(name, keras, re
         "key_dim": 2,
     }
     for param in taken:
-        args = {p.name: required[p.name] for p in spec.required if p.name != "layer"}
-        if any(p.name == "layer" for p in spec.required):
-            args["layer"] = keras.layers.LSTM(2)
+        nested = {"layer": keras.layers.LSTM, "cell": keras.layers.LSTMCell}
+        args = {p.name: required[p.name] for p in spec.required if p.name not in nested}
+        for p in spec.required:
+            if p.name in nested:
+                args[p.name] = nested[p.name](2)
         args[param.name] = samples[param.name]
         layer = getattr(keras.layers, spec.keras_class)(**args)
-        if param.name == "implementation":
-            assert layer.cell.implementation == 1
+        if param.name == "implementation":  # a layer's cell, or the cell itself
+            assert getattr(layer, "cell", layer).implementation == 1
 
 
 # -- argument objects: checked like layers

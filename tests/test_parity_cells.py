@@ -261,3 +261,18 @@ def test_the_language_server_offers_cells_for_a_cell() -> None:
     text = "input(10, 8) -> rnn(cell="
     labels = {s.label for s in complete_at(text, len(text))}
     assert labels == {"lstmcell", "grucell", "simplernncell", "stackedrnncells"}
+
+
+@pytest.mark.parametrize(
+    ("source", "code", "help_has"),
+    [
+        ("input(10, 8) -> rnn([lstmcell(8), grucell(4)])", "E116", "stackedrnncells(["),
+        ("input(10, 8) -> rnn()", "E107", "rnn(lstmcell(32))"),
+        ("input(10, 8) -> rnn(stackedrnncells())", "E107", "[lstmcell(32), lstmcell(16)]"),
+        ("input(10, 8) -> rnn(lstm(8))", "E134", "lstmcell(...)"),
+        ("input(10, 8) -> gru(4, seq) -> grucell(4)", "E134", "rnn(grucell(...))"),
+    ],
+)
+def test_the_cell_mistakes_say_what_to_write(source: str, code: str, help_has: str) -> None:
+    (diagnostic,) = bilstm_dsl.check(source).diagnostics
+    assert diagnostic.code == code and help_has in (diagnostic.help or ""), diagnostic

@@ -428,6 +428,14 @@ CASES_CELLS: list[Case] = [
         lambda L: [L.RNN(L.SimpleRNNCell(4, dropout=1.5))],
         stricter=CLAMPED,
     ),
+    Case(
+        "rnn_of_a_list",
+        "input(10, 8) -> rnn([lstmcell(8), grucell(4)])",
+        S10_8,
+        lambda L: [L.RNN([L.LSTMCell(8), L.GRUCell(4)])],
+        stricter="Keras wraps a list of cells in StackedRNNCells; the checker asks for "
+        "`stackedrnncells([...])` written out, as the saved config holds it",
+    ),
     # -- convolutional LSTMs
     Case(
         "convlstm1d_basic",
