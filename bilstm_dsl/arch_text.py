@@ -212,6 +212,20 @@ def _config_only(key: str, raw: object, config: dict[str, object], role: str, re
                 ref,
             )
         return
+    if key == "vocabulary_size":
+        # TextVectorization saves it: the mask and OOV tokens plus the vocabulary written
+        # as an argument; larger, the layer was adapted (its vocabulary is in the assets)
+        written = config.get("vocabulary")
+        if raw != 2 + (len(written) if isinstance(written, list) else 0):
+            raise ImportProblem(
+                "I102",
+                f"`TextVectorization` has a vocabulary of {raw} tokens that is not in its "
+                "config (adapted, or loaded from the model's assets): .arch holds no data",
+                ref,
+                help="pass the vocabulary as an argument, `vocabulary=[...]`, or keep "
+                "this model in Python",
+            )
+        return
     expected = kc.CONFIG_ONLY[key]
     if key == "attention_axes" and isinstance(raw, list) and raw == list(range(1, len(raw) + 1)):
         return  # what a built MultiHeadAttention saves: every axis but the batch and the last

@@ -96,6 +96,7 @@ CONFIG_ONLY: dict[str, object] = {
     "seed": None,
     "attention_axes": None,
     "sliding_window": None,
+    "vocabulary_size": 2,
 }
 """Keys a layer's config holds that are not arguments `.arch` writes, and the value each
 has when nobody set it: the dtype policy (the model computes in float32), the recurrent
@@ -105,7 +106,8 @@ not list it), Dense's and Embedding's quantization and LoRA settings,
 LayerNormalization's ``rms_scaling``, MultiHeadAttention's ``use_gate`` and
 ``sliding_window`` (newer Keras) and ``attention_axes`` (saved as computed when built:
 every axis but the batch and the last, `arch_text` accepts that), AdditiveAttention's
-``seed`` (saved, but not an argument of its constructor)."""
+``seed`` (saved, but not an argument of its constructor), TextVectorization's
+``vocabulary_size`` (derived from the vocabulary; `arch_text` checks it)."""
 
 
 class Unexpressible(Exception):
@@ -180,7 +182,15 @@ def initializer(raw: object) -> str:
 def same_initializer(a: str, b: object) -> bool:
     """Whether `.arch` names ``a`` and ``b`` make the same initializer (``uniform`` is
     ``random_uniform``)."""
-    return isinstance(b, str) and INITIALIZER_CLASSES.get(a) == INITIALIZER_CLASSES.get(b)
+    if not isinstance(b, str):
+        return False
+    # Keras writes some defaults by class name (`PReLU(alpha_initializer="Zeros")`)
+    return _initializer_class(a) == _initializer_class(b) is not None
+
+
+def _initializer_class(name: str) -> str | None:
+    known = INITIALIZER_CLASSES.get(name.lower())
+    return known if known is not None else (name if name in INITIALIZER_CLASSES.values() else None)
 
 
 def regularizer(raw: object) -> str | None:
