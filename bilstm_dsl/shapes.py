@@ -169,6 +169,14 @@ def sequence_input(layer: LayerLike, inputs: tuple[Shape, ...]) -> Shape:
             help="give the last dimension of `input(...)` a size, e.g. `input(none, 8)`",
             blame="input",
         )
+    recurrent_flags(layer, batch, time)
+    return x
+
+
+def recurrent_flags(layer: LayerLike, batch: object, time: object) -> None:
+    """``stateful`` needs a static batch (E114, raised in ``RNN.build``); ``unroll`` a
+    time axis Keras knows when it builds (E115): a named one (``T`` of ``input(T, 8)``)
+    is `None` to Keras until a size is given for it."""
     if layer.get("stateful") and batch is None:
         raise ShapeError(
             "E114",
@@ -177,14 +185,15 @@ def sequence_input(layer: LayerLike, inputs: tuple[Shape, ...]) -> Shape:
             help="fix the batch in the input: `input(..., batch_size=32)`",
             blame="arg:stateful",
         )
-    if layer.get("unroll") and time is None:
+    if layer.get("unroll") and type(time) is not int:
         raise ShapeError(
             "E115",
-            "`unroll=true` needs a known number of time steps, but the time axis is `None`",
-            help="give the time axis a size in `input(...)`, or remove `unroll=true`",
+            "`unroll=true` needs a known number of time steps, but the time axis is "
+            f"`{'None' if time is None else time}`",
+            help="give the time axis a size in `input(...)` (or `--input-shape`), or remove "
+            "`unroll=true`",
             blame="arg:unroll",
         )
-    return x
 
 
 def recurrent(layer: LayerLike, inputs: tuple[Shape, ...]) -> Output:

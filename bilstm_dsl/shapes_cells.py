@@ -15,6 +15,7 @@ from .shapes import (
     Shape,
     ShapeError,
     fmt,
+    recurrent_flags,
     recurrent_params,
     require_rank,
     sequence_input,
@@ -165,21 +166,7 @@ def conv_lstm(layer: LayerLike, inputs: tuple[Shape, ...], rank: int) -> Output:
             help="give every axis after the time axis a size in `input(...)`",
             blame="input",
         )
-    if layer.get("stateful") and x[0] is None:
-        raise ShapeError(
-            "E114",
-            f"`stateful=true` keeps state per sample, so `{layer.written}` needs a fixed "
-            "batch size",
-            help="fix the batch in the input: `input(..., batch_size=32)`",
-            blame="arg:stateful",
-        )
-    if layer.get("unroll") and x[1] is None:
-        raise ShapeError(
-            "E115",
-            "`unroll=true` needs a known number of time steps, but the time axis is `None`",
-            help="give the time axis a size in `input(...)`, or remove `unroll=true`",
-            blame="arg:unroll",
-        )
+    recurrent_flags(layer, x[0], x[1])
     filters = layer.get("filters")
     kernel = per_axis(layer.get("kernel_size"), rank)
     strides = per_axis(layer.get("strides"), rank)

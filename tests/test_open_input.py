@@ -266,3 +266,12 @@ def test_the_checking_path_still_imports_no_keras():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.stdout.strip() == "[]", proc.stderr
+
+
+def test_unroll_needs_a_time_axis_keras_knows_when_it_builds():
+    # a named time axis is None to Keras until a size is given for it
+    named = check("input(T, 8) -> lstm(4, unroll=true)")
+    assert [d.code for d in named.diagnostics] == ["E115"]
+    assert "the time axis is `T`" in named.diagnostics[0].message
+    given = check("input(T, 8) -> lstm(4, unroll=true)", input_shape=(5, 8))
+    assert [d.code for d in given.diagnostics] == ["W301"]  # unrolled: off cuDNN, nothing else
