@@ -125,20 +125,19 @@ def _json_rows(results: Iterable[CheckResult]) -> None:
     for result in results:
         if is_model_path(result.path):  # rows name the layer instead of a line
             from .saved_check import rows
+
+            texts: Iterable[str] = (json.dumps(row) for row in rows(result))
         else:
-            rows = _spec_rows
-        for row in rows(result):
-            batch.append(("[\n  " if first else ",\n  ") + json.dumps(row))
+            path = json.dumps(result.path)
+            texts = (diag.json_text(path) for diag in result.diagnostics)
+        for text in texts:
+            batch.append(("[\n  " if first else ",\n  ") + text)
             first = False
             if len(batch) == 256:  # a write per few hundred rows
                 out("".join(batch))
                 batch.clear()
     batch.append("[]\n" if first else "\n]\n")
     out("".join(batch))
-
-
-def _spec_rows(result: CheckResult) -> Iterable[dict[str, object]]:
-    return (diag.to_json(result.path) for diag in result.diagnostics)
 
 
 # -- summary

@@ -446,3 +446,17 @@ def test_cli_batch_reports_every_file_in_every_format(form, tmp_path, capsys, mo
     else:
         found = re.findall(r"^::error file=([^,]+),.*title=(E\d+)::", out, re.M)
         assert found == list(zip(paths, expected))
+
+
+@pytest.mark.parametrize("path", ["example.arch", "dir/ä ö.arch", "odd\udcff\x1bname.arch"])
+def test_json_rows_are_exactly_what_json_dumps_writes(path):
+    """`check --format json` writes each row with Diagnostic.json_text, which must give the
+    bytes json.dumps gives for Diagnostic.to_json: every catalogue example (help or none,
+    fixes included), under names that need escaping."""
+    diagnostics = [d for code in CATALOGUE for d in example_result(code).diagnostics]
+    assert any(d.fix is not None for d in diagnostics)
+    quoted = json.dumps(path)
+    for diag in diagnostics:
+        assert diag.json_text(quoted) == json.dumps(diag.to_json(path)), diag.code
+    odd = Diagnostic("E201", Severity.ERROR, Span.at("x", 0, 1), 'a "quote" \\ é \x01', None)
+    assert odd.json_text(quoted) == json.dumps(odd.to_json(path))
