@@ -258,11 +258,17 @@ def growth(
     table.add(f"{what}: per {unit}, 1:8", f"{ratio:.2f}", f"<= {LINEAR}", ratio <= LINEAR)
 
 
+def fresh(text: str) -> str:
+    """The same text as a new string: the parser keeps its last result for the very same
+    string object (for the LSP), which a benchmark must not measure."""
+    return text[:1] + text[1:]
+
+
 def chain_of(n: int) -> tuple[Callable[[], object], int]:
     text = "input(8)\n" + "".join("  -> dense(8)\n" for _ in range(n))
 
     def work() -> None:
-        result = check(text)
+        result = check(fresh(text))
         assert result.ok and len(result.stages) == n
 
     return work, n
@@ -272,7 +278,7 @@ def graph_of(n: int) -> tuple[Callable[[], object], int]:
     text, nodes = ladder(n)
 
     def work() -> None:
-        assert check(text).ok
+        assert check(fresh(text)).ok
 
     return work, nodes
 
@@ -281,7 +287,7 @@ def diagnostics_of(n: int) -> tuple[Callable[[], object], int]:
     text = "input(1)" + " -> dense(0)" * n + "\n"
 
     def work() -> None:
-        result = check(text, "many.arch")
+        result = check(fresh(text), "many.arch")
         rendered = "\n".join(render(d, result.source, result.path) for d in result.diagnostics)
         assert rendered.count("error[E104]") == n
 
@@ -312,7 +318,11 @@ def compile_cost(table: Table, runs: int) -> None:
     from bilstm_dsl import build
 
     spec = ROOT / "examples" / "stacked_lstm_bilstm_seq.arch"
-    assert build(spec).get_config() == hand_written().get_config()
+    models = []
+    for make in (lambda: build(spec), hand_written):
+        keras.backend.clear_session()  # the same names from both
+        models.append(make().get_config())
+    assert models[0] == models[1], "the compiled model is not the hand-written one"
     ours, theirs = [], []
     for _ in range(runs):
         for work, into in ((lambda: build(spec), ours), (hand_written, theirs)):

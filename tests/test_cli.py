@@ -405,3 +405,24 @@ def test_nothing_imports_the_cli_and_the_modules_have_no_import_cycle():
 
     for module in sorted(graph):
         visit(module, ())
+
+
+def test_help_lists_draw_and_lsp_as_their_own_parsers_do_without_loading_them():
+    import subprocess
+    import sys
+
+    from bilstm_dsl.cli import build_parser
+
+    def line(parser, name):
+        choices = parser._subparsers._group_actions[0]._choices_actions
+        return next(c.help for c in choices if c.dest == name)
+
+    for name in ("draw", "lsp"):
+        assert line(build_parser(), name) == line(build_parser(name), name)
+    code = (
+        "import sys; from bilstm_dsl.cli import main; main(['--version']); "
+        "print(sorted(m for m in ('bilstm_dsl.draw', 'bilstm_dsl.lsp', 'asyncio') "
+        "if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stdout.strip().endswith("[]"), proc.stdout + proc.stderr
