@@ -5,12 +5,11 @@ Names are looked up (with a did-you-mean), short forms expanded (``bilstm(32, co
 (positionals in Keras's order, then keywords, bare flags for booleans), each value coerced
 and range-checked by its `values` type, and the rules Keras's constructors apply to
 arguments taken together are checked. Every problem is reported on the context; a stage
-that fails to bind resolves to None, and inference skips it.
-"""
+that fails to bind resolves to None, and inference skips it."""
 
 from __future__ import annotations
 
-from . import ast, opaque, plugins
+from . import ast
 from . import values as v
 from .diagnostics import Diagnostic, Fix, Severity, Span
 from .layers import ALIASES, INPUT, KNOWN_NAMES, LAYERS, LayerSpec
@@ -149,9 +148,11 @@ def resolve(ctx: Context, call: ast.Call, index: int) -> Layer | None:
     if alias is not None and alias.inner is not None:
         return resolve_bidirectional_sugar(ctx, call, alias.inner, index)
     spec = LAYERS.get(alias.wrapper if alias else name)
-    if spec is None and name == opaque.NAME:
-        return opaque.bind_opaque(ctx, call, index, bind)
-    if spec is None:  # only now read the installed plugins: importlib.metadata is slow
+    if spec is None:  # opaque(...), a plugin's layer or E101: their modules load only now
+        from . import opaque, plugins
+
+        if name == opaque.NAME:
+            return opaque.bind_opaque(ctx, call, index, bind)
         spec = plugins.find(name)
     if spec is None:
         plugins.report_broken(ctx, call.name_span, index)
