@@ -91,6 +91,11 @@ class LayerSpec:
     ``source`` makes one, ``recurrent`` keeps it only with ``return_sequences``; for
     several inputs, ``all`` keeps a mask when every input has one (``Merge``), ``any`` when
     one has (``Concatenate``), ``query`` keeps the query's (attention)."""
+    takes: tuple[tuple[int | None, ...], str] | None = None
+    """The data the layer is written for, when it is not floats with features last: the
+    per-sample shape and dtype an open input gets in front of it (`open_input`): token ids
+    for `embedding`, one string per sample for `textvectorization`. None: found by asking
+    the shape rule, float32."""
     by_name: dict[str, Param] = field(init=False, repr=False, compare=False)
     flags: dict[str, str] = field(init=False, repr=False, compare=False)
     """Bare words that set a boolean argument to true: its own name, plus `FLAGS`."""
@@ -692,6 +697,7 @@ _PREPROCESSING = (
         mask="drop",
         dtype="fail",
         dtype_string="int32",
+        takes=((1,), "string"),
     ),  # fmt: skip
     LayerSpec(
         "categoryencoding",
@@ -710,6 +716,7 @@ _PREPROCESSING = (
         shapes_preprocessing.category_encoding,
         mask="drop",
         dtype="float",
+        takes=((None,), "int32"),
     ),  # fmt: skip
 )
 
@@ -856,6 +863,7 @@ LAYERS: dict[str, LayerSpec] = {
             _ALL,
             shapes.embedding,
             mask="source",
+            takes=((None,), "int32"),
         ),
         LayerSpec(
             "masking",

@@ -7,7 +7,8 @@ Its shape is what the first layer can take with the fewest axes: ``(F,)`` for `d
 ``(None, F)`` for a recurrent layer or `conv1d`, and so on, found by asking the first
 layer's own shape rule; ``F``, the number of features, is a `symbolic.Sym`, so weight
 counts that depend on it come out as formulas (``128*F + 4224`` for `lstm(32)`), and the
-time axis is `None` as in Keras. A first `embedding` takes token ids: ``(None,)`` int32.
+time axis is `None` as in Keras. A layer written for other data says so in its registry
+entry (`LayerSpec.takes`): token ids before `embedding`, strings before `textvectorization`.
 Rank errors further down (a missing ``seq``, two tensors into one layer) are then caught
 exactly as with a written input.
 
@@ -50,16 +51,16 @@ def settle(ctx: Context, layer: Layer, given: tuple[int | None, ...] | None) -> 
     """Give the open input ``layer`` its shape and dtype: ``given``, or what the first
     layer takes (`first_shape`)."""
     first = ctx.layers[1] if len(ctx.layers) > 1 else None
-    tokens = first is not None and first.keras_class == "Embedding"
+    takes = first.spec.takes if first is not None else None
     if given is not None:
         shape: Shape = given
-    elif tokens:
-        shape = (None,)
+    elif takes is not None:
+        shape = takes[0]
     else:
         shape = first_shape(first)
     layer.args["shape"] = shape
-    if tokens:
-        layer.args["dtype"] = "int32"
+    if takes is not None and takes[1] != "float32":
+        layer.args["dtype"] = takes[1]
 
 
 def first_shape(first: Layer | None) -> Shape:

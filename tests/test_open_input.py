@@ -91,6 +91,8 @@ def test_rank_errors_are_caught_as_with_a_written_input(source, code):
 @pytest.mark.parametrize(
     ("source", "shape"),
     [
+        ("categoryencoding(4) -> dense(2)", (None,)),
+        ('textvectorization(vocabulary=["a"]) -> embedding(4, 2)', (1,)),
         ("dense(4)", (F,)),
         ("dropout(0.1) -> dense(2)", (F,)),
         ("lstm(4)", (None, F)),
@@ -103,7 +105,8 @@ def test_the_open_input_has_the_fewest_axes_the_first_layer_takes(source, shape)
     result = check(source)
     assert result.ok, result.diagnostics
     assert tuple(result.input.get("shape")) == shape
-    assert result.input.get("dtype") == ("int32" if source.startswith("embedding") else "float32")
+    dtype = {"embedding": "int32", "categoryencoding": "int32", "textvectorization": "string"}
+    assert result.input.get("dtype") == dtype.get(source.split("(")[0], "float32")
 
 
 def test_named_sizes_flow_into_shapes_formulas_and_assertions():
@@ -141,6 +144,7 @@ def test_input_shape_replaces_the_written_dims_and_must_fit():
     assert named.ok and named.stages[0].shapes == ((None, 12, 4),)
     bad = check("input(20, 8) -> lstm(4)", input_shape=(8,))
     assert [d.code for d in bad.diagnostics] == ["E216"]
+    assert bad.diagnostics[0].span.start == 0 and bad.diagnostics[0].span.end == 12  # the input
     assert "--input-shape has 1 dims, but the spec's input has 2" in bad.diagnostics[0].message
 
 
@@ -217,6 +221,8 @@ OPEN_CHAINS = [
     "td(dense(5)) -> lstm(3)",
     "embedding(40, 6, mask_zero=true) -> bilstm(4) -> dense(1)",
     "dense(4, use_bias=false) -> reshape((2, 2)) -> lstm(3)",
+    "categoryencoding(4) -> dense(2)",
+    'textvectorization(vocabulary=["a", "b"], output_sequence_length=5) -> embedding(9, 3)',
 ]
 
 
@@ -226,11 +232,9 @@ OPEN_CHAINS = [
 def test_formulas_are_what_keras_builds(keras, source, features):
     result = check(source)
     assert result.ok, result.diagnostics
-    shape = tuple(features if isinstance(d, Sym) else d for d in result.input.get("shape"))
-    if None in shape and not source.startswith(("embedding", "conv1d")):
-        shape = tuple(6 if d is None else d for d in shape)  # a concrete length as well
-    if source.startswith("embedding"):
-        shape = (9,)
+    # the open shape made concrete: F features, and a length of 6 where it is open
+    shape = tuple(features if isinstance(d, Sym) else 6 if d is None else d
+                  for d in result.input.get("shape"))  # fmt: skip
     model = build(source, input_shape=shape)
     values = {"F": features}
     layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
