@@ -8,6 +8,11 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# TensorFlow's kernels, not oneDNN's, on every machine: oneDNN is on by default only on some
+# x86 CPUs, and what a layer does with integer or channels-first data can differ there
+# (tests/backends/test_keras_dtypes.py measures it; the W503 test runs both settings in
+# subprocesses of its own).
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 ROOT = Path(__file__).resolve().parent.parent
