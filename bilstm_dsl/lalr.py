@@ -22,12 +22,9 @@ import functools
 from . import ast, lexer
 from .diagnostics import Diagnostic, LineIndex, Severity, Span
 from .lark_tables import load
+from .lexer import MAX_DEPTH, MAX_DIGITS, unescape
 
-MAX_DEPTH = 64
-"""Deepest bracket nesting accepted (E009); real specs nest two or three levels."""
-
-MAX_DIGITS = 100
-"""Longest integer literal accepted (E009); Keras sizes have a handful of digits."""
+__all__ = ["MAX_DEPTH", "MAX_DIGITS", "Builder", "Limit", "Machine", "Reject", "machine"]
 
 
 # A token, as the fast loop makes it: (type, text, start, end, line index).
@@ -206,15 +203,6 @@ def _stage_span(flow: ast.Flow) -> Span:
     source = flow.source
     assertion = flow.source_assertion
     return source.span if assertion is None else source.span.cover(assertion.span)
-
-
-def unescape(body: str) -> str:
-    if "\\" not in body:
-        return body
-    out, chars = [], iter(body)
-    for ch in chars:
-        out.append(next(chars, "") if ch == "\\" else ch)
-    return "".join(out)
 
 
 class Reject(Exception):

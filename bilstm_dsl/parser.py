@@ -18,12 +18,12 @@ what they reject or build another tree).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import accumulate, chain
 
 from . import ast, lexer
 from .diagnostics import Diagnostic, LineIndex, Span
-from .lalr import MAX_DEPTH, MAX_DIGITS, Limit, Reject, machine, unescape
+from .lexer import MAX_DEPTH, MAX_DIGITS, unescape
+from .records import Record
 
 __all__ = ["MAX_DEPTH", "MAX_DIGITS", "MAX_STAGES", "ParseResult", "parse"]
 
@@ -31,13 +31,22 @@ MAX_STAGES = 100_000
 """Longest chain accepted (E012): checking takes ~25 us and ~1.5 kB per stage."""
 
 
-@dataclass(frozen=True, slots=True)
-class ParseResult:
-    chain: ast.Chain | None
-    """The file as one plain chain."""
-    diagnostics: tuple[Diagnostic, ...]
-    program: ast.Program | None = None
-    """The file as statements (a graph), when it is not one plain chain."""
+class ParseResult(Record):
+    """What `parse` gives: ``chain``, the file as one plain chain; ``diagnostics``, its
+    syntax errors; ``program``, the file as statements (a graph), when it is not one plain
+    chain. Written out rather than a dataclass (`records` says why)."""
+
+    __slots__ = ("chain", "diagnostics", "program")
+
+    def __init__(
+        self,
+        chain: ast.Chain | None,
+        diagnostics: tuple[Diagnostic, ...],
+        program: ast.Program | None = None,
+    ) -> None:
+        self.chain = chain
+        self.diagnostics = diagnostics
+        self.program = program
 
 
 _last: tuple[str, ParseResult] | None = None
@@ -74,6 +83,9 @@ def _parse(text: str) -> ParseResult:
     plain = read_chain(text)
     if plain is not None:
         return ParseResult(plain, ())
+    # The tables, for whatever the chain reader declines: not loaded for a plain chain.
+    from .lalr import Limit, Reject, machine
+
     try:
         tree = machine().parse(text)
     except Limit as limit:

@@ -354,3 +354,33 @@ def test_larks_own_parser_is_loaded_from_the_tables_only_for_the_same_version(mo
         assert other.parse("input(1) -> dense(1)").data == "start"
     finally:
         lark_tables.lark_parser.cache_clear()
+
+
+def test_chain_reader_pattern_is_the_grammars():
+    # `lexer.texts` reads a pattern written out by scripts/update_grammar_tables.py, so
+    # that a plain chain is read without the tables; it must be what the terminals give.
+    import importlib.util
+
+    assert lexer.TEXTS == lexer.texts_pattern(), (
+        "grammar/arch.lark changed: run `python scripts/update_grammar_tables.py`"
+    )
+    script = Path(__file__).resolve().parent.parent / "scripts" / "update_grammar_tables.py"
+    spec = importlib.util.spec_from_file_location("update_grammar_tables", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # defines, writes nothing unless run as a script
+    source = Path(lexer.__file__).read_text(encoding="utf-8")
+    assert module.lexer_with_texts(source) == source  # written as the script writes it
+
+
+def test_a_plain_chain_loads_neither_the_tables_nor_their_module():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from bilstm_dsl import parser; "
+        "assert parser.parse('input(2) -> dense(1)').chain is not None; "
+        "print(sorted(m for m in sys.modules if m.endswith(('lalr', 'lark_tables'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
