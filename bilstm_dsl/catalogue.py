@@ -8,19 +8,23 @@ reports no code missing here."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from .diagnostics import Severity
+from .records import Record
 
 
-@dataclass(frozen=True, slots=True)
-class CodeInfo:
-    code: str
-    severity: Severity
-    summary: str
-    source: str | Callable[[], str]
-    """The example spec, or a function making it (the limit examples are megabytes, not
-    worth building at every import)."""
+class CodeInfo(Record):
+    __slots__ = ("code", "severity", "summary", "source")
+
+    def __init__(
+        self, code: str, severity: Severity, summary: str, source: str | Callable[[], str]
+    ) -> None:
+        self.code = code
+        self.severity = severity
+        self.summary = summary
+        self.source = source
+        """The example spec, or a function making it (the limit examples are megabytes, not
+        worth building at every import)."""
 
     @property
     def example(self) -> str:

@@ -18,8 +18,13 @@ import bisect
 import enum
 import functools
 import re
-from dataclasses import dataclass
-from json.encoder import encode_basestring_ascii
+
+try:  # the C function json.dumps uses, without importing the json package
+    from _json import encode_basestring_ascii
+except ImportError:  # pragma: no cover - Pythons without the accelerator
+    from json.encoder import encode_basestring_ascii
+
+from .records import Record
 
 
 class Severity(str, enum.Enum):
@@ -120,14 +125,16 @@ class Span:
         return f"Span({self.start}, {self.end}, line={self.line}, column={self.column})"
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(Record):
     """A machine-applicable edit that resolves a diagnostic: ``span`` replaced by ``text``
     (empty to delete), described by ``title`` for an editor's quick-fix menu."""
 
-    span: Span
-    text: str
-    title: str
+    __slots__ = ("span", "text", "title")
+
+    def __init__(self, span: Span, text: str, title: str) -> None:
+        self.span = span
+        self.text = text
+        self.title = title
 
     def to_json(self) -> dict[str, object]:
         span = self.span
@@ -141,24 +148,36 @@ class Fix:
         }
 
 
-@dataclass(slots=True, unsafe_hash=True)
-class Diagnostic:
+class Diagnostic(Record):
     """One problem found in a spec.
 
     ``stage`` is the index of the chain stage it concerns (0 is ``input``), or None for
     problems outside any stage (syntax, encoding). Treat it as immutable (it hashes by its
-    fields); it is not declared ``frozen`` because a frozen dataclass is made five times
-    slower, and a long spec can hold 100,000 of them.
+    fields); it is not frozen because refusing assignment makes it five times slower to
+    make, and a long spec can hold 100,000 of them.
     """
 
-    code: str
-    severity: Severity
-    span: Span
-    message: str
-    help: str | None = None
-    stage: int | None = None
-    fix: Fix | None = None
-    """An edit that resolves it, where one is certain (e.g. deleting an ignored argument)."""
+    __slots__ = ("code", "severity", "span", "message", "help", "stage", "fix")
+
+    def __init__(
+        self,
+        code: str,
+        severity: Severity,
+        span: Span,
+        message: str,
+        help: str | None = None,  # noqa: A002 - the field's name
+        stage: int | None = None,
+        fix: Fix | None = None,
+    ) -> None:
+        self.code = code
+        self.severity = severity
+        self.span = span
+        self.message = message
+        self.help = help
+        self.stage = stage
+        self.fix = fix
+        """An edit that resolves it, where one is certain (e.g. deleting an ignored
+        argument)."""
 
     @property
     def is_error(self) -> bool:
@@ -175,11 +194,11 @@ class Diagnostic:
         span = self.span
         line, column = span._index.line_col(span.start)
         end_line, end_column = span._index.line_col(span.end)
-        help = "null" if self.help is None else _json_string(self.help)
+        help = "null" if self.help is None else json_string(self.help)
         return (
             f'{{"path": {path_json}, "line": {line}, "column": {column}, '
             f'"end_line": {end_line}, "end_column": {end_column}, "code": "{self.code}", '
-            f'"severity": "{_NAMES[self.severity]}", "message": {_json_string(self.message)}, '
+            f'"severity": "{_NAMES[self.severity]}", "message": {json_string(self.message)}, '
             f'"help": {help}}}'
         )
 
@@ -260,7 +279,7 @@ def render(diag: Diagnostic, source: str, path: str, color: bool = False) -> str
 _NAMES = {severity: severity.value for severity in Severity}
 
 
-_json_string = encode_basestring_ascii
+json_string = encode_basestring_ascii
 """A string as ``json.dumps`` writes it (the same C function)."""
 _BAR_HELP = {
     color: (_paint("|", "1;34", color), _paint("help", "1;36", color)) for color in (False, True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 
 from . import (
     objects,  # noqa: F401 - it checks `l2(0.001)` for values.py's object types
@@ -27,103 +26,158 @@ from . import (
 )
 from . import values as v
 from . import values_layers as vl
+from .records import Record
 
 REQUIRED = object()
 """Default of an argument that must be given."""
 
 
-@dataclass(frozen=True, slots=True)
-class Param:
-    name: str
-    type: v.Type
-    default: object = REQUIRED
-    check: Callable[[str, object], str | None] | None = None
-    """Returns why a well-typed value is still invalid, or None."""
-    call: bool = False
-    """Given when the layer is called, not made: ``LSTM(8)(x, initial_state=[h, c])``."""
-    kwarg: bool = False
-    """Taken from ``**kwargs`` rather than the signature, so keyword only."""
-    legacy: str | None = None
-    """Why Keras 3 accepts this argument and ignores it (a Keras 2 argument): the checker
-    warns (W506) with a fix deleting it, and the backends leave it out."""
+class Param(Record):
+    """One argument of a layer's constructor (or of its call, ``call=True``)."""
+
+    __slots__ = ("name", "type", "default", "check", "call", "kwarg", "legacy")
+
+    def __init__(
+        self,
+        name: str,
+        type: v.Type,  # noqa: A002 - the field's name
+        default: object = REQUIRED,
+        check: Callable[[str, object], str | None] | None = None,
+        call: bool = False,
+        kwarg: bool = False,
+        legacy: str | None = None,
+    ) -> None:
+        self.name = name
+        self.type = type
+        self.default = default
+        self.check = check
+        """Returns why a well-typed value is still invalid, or None."""
+        self.call = call
+        """Given when the layer is called, not made: ``LSTM(8)(x, initial_state=[h, c])``."""
+        self.kwarg = kwarg
+        """Taken from ``**kwargs`` rather than the signature, so keyword only."""
+        self.legacy = legacy
+        """Why Keras 3 accepts this argument and ignores it (a Keras 2 argument): the
+        checker warns (W506) with a fix deleting it, and the backends leave it out."""
 
 
-@dataclass(frozen=True, slots=True)
-class LayerSpec:
-    name: str
-    keras_class: str
-    params: tuple[Param, ...]
-    positional: tuple[str, ...] | None
-    """Arguments that may be written positionally, in order; ``_ALL`` (None) means every
-    argument of the Keras signature, as Python allows: ``dense(4, relu, false)``."""
-    rule: Callable[..., shapes.Output]
-    family: str = "core"
-    """``recurrent``, ``cell`` (steps once, inside ``rnn``), ``wrapper`` or ``core``."""
-    gates: int = 0
-    """A recurrent layer's or cell's gates: its kernels are ``gates * units`` wide."""
-    states: int = 0
-    """The states a recurrent layer or cell keeps (LSTM: h and c); 0 where the cell
-    decides (``rnn``, ``stackedrnncells``)."""
-    label: str | None = None
-    """The text of one time step's box when a drawing unrolls the layer (``LSTM``); a
-    recurrent layer without one (``rnn``) shows its cells'."""
-    cudnn: bool = False
-    """Has a cuDNN kernel whose preconditions the checker warns about."""
-    dtype: str = "float"
-    """What the layer does with an integer input, measured by calling each layer on int32
-    data (Keras 3.15, TensorFlow 2.21, CPU): ``float`` computes in floats, ``keep`` passes
-    the integers through (Flatten, Reshape, Masking, RepeatVector, max pooling), ``fail``
-    builds but fails when called (no integer kernel); ``activation`` depends on the
-    function (`ACTIVATION_INT`)."""
-    dtype_bool: str | None = None
-    """The same for boolean input, where it differs from integers: ``int32`` when the
-    layer turns booleans into int32 (Masking); None means as ``dtype``."""
-    dtype_string: str = "fail"
-    """The same for string input: only layers that move values without computing
-    (``keep``) accept strings."""
-    inputs: str = "one"
-    """What the layer is called on: ``one`` tensor; a ``list`` of them (merges,
-    ``Attention``: ``layer([a, b])``); or ``separate`` tensors (``MultiHeadAttention``:
-    ``layer(query, value, key)``)."""
-    mask: str = "keep"
-    """What the layer does with a Keras mask (``supports_masking`` and ``compute_mask``):
-    ``keep`` passes it on, ``drop`` loses it (Keras warns), ``consume`` uses it up,
-    ``source`` makes one, ``recurrent`` keeps it only with ``return_sequences``; for
-    several inputs, ``all`` keeps a mask when every input has one (``Merge``), ``any`` when
-    one has (``Concatenate``), ``query`` keeps the query's (attention)."""
-    takes: tuple[tuple[int | None, ...], str] | None = None
-    """The data the layer is written for, when it is not floats with features last: the
-    per-sample shape and dtype an open input gets in front of it (`open_input`): token ids
-    for `embedding`, one string per sample for `textvectorization`. None: found by asking
-    the shape rule, float32."""
-    by_name: dict[str, Param] = field(init=False, repr=False, compare=False)
-    flags: dict[str, str] = field(init=False, repr=False, compare=False)
-    """Bare words that set a boolean argument to true: its own name, plus `FLAGS`."""
-    defaults: dict[str, object] = field(init=False, repr=False, compare=False)
-    """Keras's default for every argument that has one."""
-    required: tuple[Param, ...] = field(init=False, repr=False, compare=False)
-    snake_name: str = field(init=False, repr=False, compare=False)
-    """Keras's automatic layer name for the class (``to_snake_case``): ``simple_rnn``."""
+class LayerSpec(Record):
+    """A layer: its names, its arguments in the order of the Keras constructor, its shape
+    rule, and what it does with masks and dtypes. The attributes after ``takes`` are made
+    from the others, once, when the entry is made."""
 
-    def __post_init__(self) -> None:
-        setattr_ = object.__setattr__
-        setattr_(self, "by_name", {p.name: p for p in self.params})
-        defaults = {p.name: p.default for p in self.params if p.default is not REQUIRED}
-        setattr_(self, "defaults", defaults)
-        setattr_(self, "required", tuple(p for p in self.params if p.default is REQUIRED))
-        if self.positional is None:
-            keyword_only = {p.name for p in _COMMON if not p.kwarg}
-            names = tuple(
-                p.name
-                for p in self.params
-                if p.name not in keyword_only and not p.call and not p.kwarg
+    __slots__ = (
+        "name",
+        "keras_class",
+        "params",
+        "positional",
+        "rule",
+        "family",
+        "gates",
+        "states",
+        "label",
+        "cudnn",
+        "dtype",
+        "dtype_bool",
+        "dtype_string",
+        "inputs",
+        "mask",
+        "takes",
+        "by_name",
+        "flags",
+        "defaults",
+        "required",
+        "snake_name",
+    )
+    _computed = ("by_name", "flags", "defaults", "required", "snake_name")
+
+    def __init__(
+        self,
+        name: str,
+        keras_class: str,
+        params: tuple[Param, ...],
+        positional: tuple[str, ...] | None,
+        rule: Callable[..., shapes.Output],
+        family: str = "core",
+        gates: int = 0,
+        states: int = 0,
+        label: str | None = None,
+        cudnn: bool = False,
+        dtype: str = "float",
+        dtype_bool: str | None = None,
+        dtype_string: str = "fail",
+        inputs: str = "one",
+        mask: str = "keep",
+        takes: tuple[tuple[int | None, ...], str] | None = None,
+    ) -> None:
+        self.name = name
+        self.keras_class = keras_class
+        self.params = params
+        self.rule = rule
+        self.family = family
+        """``recurrent``, ``cell`` (steps once, inside ``rnn``), ``wrapper`` or ``core``."""
+        self.gates = gates
+        """A recurrent layer's or cell's gates: its kernels are ``gates * units`` wide."""
+        self.states = states
+        """The states a recurrent layer or cell keeps (LSTM: h and c); 0 where the cell
+        decides (``rnn``, ``stackedrnncells``)."""
+        self.label = label
+        """The text of one time step's box when a drawing unrolls the layer (``LSTM``); a
+        recurrent layer without one (``rnn``) shows its cells'."""
+        self.cudnn = cudnn
+        """Has a cuDNN kernel whose preconditions the checker warns about."""
+        self.dtype = dtype
+        """What the layer does with an integer input, measured by calling each layer on
+        int32 data (Keras 3.15, TensorFlow 2.21, CPU): ``float`` computes in floats,
+        ``keep`` passes the integers through (Flatten, Reshape, Masking, RepeatVector, max
+        pooling), ``fail`` builds but fails when called (no integer kernel);
+        ``activation`` depends on the function (`ACTIVATION_INT`)."""
+        self.dtype_bool = dtype_bool
+        """The same for boolean input, where it differs from integers: ``int32`` when the
+        layer turns booleans into int32 (Masking); None means as ``dtype``."""
+        self.dtype_string = dtype_string
+        """The same for string input: only layers that move values without computing
+        (``keep``) accept strings."""
+        self.inputs = inputs
+        """What the layer is called on: ``one`` tensor; a ``list`` of them (merges,
+        ``Attention``: ``layer([a, b])``); or ``separate`` tensors (``MultiHeadAttention``:
+        ``layer(query, value, key)``)."""
+        self.mask = mask
+        """What the layer does with a Keras mask (``supports_masking`` and
+        ``compute_mask``): ``keep`` passes it on, ``drop`` loses it (Keras warns),
+        ``consume`` uses it up, ``source`` makes one, ``recurrent`` keeps it only with
+        ``return_sequences``; for several inputs, ``all`` keeps a mask when every input has
+        one (``Merge``), ``any`` when one has (``Concatenate``), ``query`` keeps the
+        query's (attention)."""
+        self.takes = takes
+        """The data the layer is written for, when it is not floats with features last:
+        the per-sample shape and dtype an open input gets in front of it (`open_input`):
+        token ids for `embedding`, one string per sample for `textvectorization`. None:
+        found by asking the shape rule, float32."""
+        by_name = self.by_name = {p.name: p for p in params}
+        self.defaults = {p.name: p.default for p in params if p.default is not REQUIRED}
+        """Keras's default for every argument that has one."""
+        self.required = tuple(p for p in params if p.default is REQUIRED)
+        if positional is None:
+            keyword_only = _KEYWORD_ONLY
+            positional = tuple(
+                p.name for p in params if p.name not in keyword_only and not p.call and not p.kwarg
             )
-            setattr_(self, "positional", names)
-        flags = {p.name: p.name for p in self.params if p.type is v.BOOL}
-        flags.update({flag: arg for flag, arg in FLAGS.items() if arg in self.by_name})
-        setattr_(self, "flags", flags)
-        snake = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", self.keras_class)
-        setattr_(self, "snake_name", re.sub(r"([a-z])([A-Z])", r"\1_\2", snake).lower())
+        self.positional = positional
+        """Arguments that may be written positionally, in order; ``_ALL`` (None) means
+        every argument of the Keras signature, as Python allows: ``dense(4, relu, false)``."""
+        flags = {p.name: p.name for p in params if p.type is v.BOOL}
+        flags.update({flag: arg for flag, arg in FLAGS.items() if arg in by_name})
+        self.flags = flags
+        """Bare words that set a boolean argument to true: its own name, plus `FLAGS`."""
+        self.snake_name = _snake(keras_class)
+        """Keras's automatic layer name for the class (``to_snake_case``): ``simple_rnn``."""
+
+
+def _snake(keras_class: str) -> str:
+    """Keras's ``to_snake_case``: ``SimpleRNN`` -> ``simple_rnn``."""
+    snake = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", keras_class)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", snake).lower()
 
 
 ACTIVATION_INT = {"linear": "keep", "relu": "keep", "relu6": "keep", "exponential": "float",
@@ -160,6 +214,8 @@ _COMMON = (
     _INPUT_SHAPE,
     _INPUT_DIM,
 )
+_KEYWORD_ONLY = frozenset(p.name for p in _COMMON if not p.kwarg)
+"""Of `_COMMON`, what Keras takes by keyword only (``name``, ``trainable``)."""
 
 _ALL = None
 _POS = v.positive
@@ -650,7 +706,7 @@ def _max_tokens(arg: str, value: object) -> str | None:
 
 
 def _nullable(type_: v.Type) -> v.Type:
-    return replace(type_, nullable=True)
+    return type_.replace(nullable=True)
 
 
 _PREPROCESSING = (
@@ -1024,13 +1080,15 @@ INPUT = LayerSpec(
 """``keras.Input(shape, batch_size, dtype, name)``; its dims are written positionally."""
 
 
-@dataclass(frozen=True, slots=True)
-class Alias:
+class Alias(Record):
     """A short form: ``wrapper(inner(...))`` written as one call."""
 
-    wrapper: str
-    inner: str | None
-    """None for a pure rename (``td`` -> ``timedistributed``)."""
+    __slots__ = ("wrapper", "inner")
+
+    def __init__(self, wrapper: str, inner: str | None) -> None:
+        self.wrapper = wrapper
+        self.inner = inner
+        """None for a pure rename (``td`` -> ``timedistributed``)."""
 
 
 ALIASES: dict[str, Alias] = {

@@ -10,19 +10,16 @@ Nothing here checks anything; it only holds and reports.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 
 from . import ast
 from .diagnostics import Diagnostic, Severity, Span
 from .layers import LayerSpec
+from .limits import MAX_SOURCE_BYTES  # noqa: F401 - the checker's E011, from here
+from .records import Record
 from .shapes import Shape
 from .symbolic import Sym
 
 ERROR, WARNING, NOTE = Severity.ERROR, Severity.WARNING, Severity.NOTE
-
-MAX_SOURCE_BYTES = 2 * 1024 * 1024
-"""Largest spec accepted (E011), in bytes of UTF-8: real specs are a few hundred bytes, and
-a bound keeps a stray multi-megabyte file from costing seconds and hundreds of megabytes."""
 
 
 class Layer:
@@ -65,17 +62,28 @@ def walk(layer: Layer | None):  # noqa: ANN201
         layer = layer.inner
 
 
-@dataclass(slots=True)
-class StageInfo:
+class StageInfo(Record):
     """One checked stage: what Keras will build there and what comes out."""
 
-    index: int
-    name: str
-    layer: Layer
-    shapes: tuple[Shape, ...]
-    trainable: int
-    non_trainable: int
-    span: Span
+    __slots__ = ("index", "name", "layer", "shapes", "trainable", "non_trainable", "span")
+
+    def __init__(
+        self,
+        index: int,
+        name: str,
+        layer: Layer,
+        shapes: tuple[Shape, ...],
+        trainable: int,
+        non_trainable: int,
+        span: Span,
+    ) -> None:
+        self.index = index
+        self.name = name
+        self.layer = layer
+        self.shapes = shapes
+        self.trainable = trainable
+        self.non_trainable = non_trainable
+        self.span = span
 
     @property
     def params(self) -> int:
@@ -87,23 +95,36 @@ TensorRef = tuple[int, int]
 stage returns several: a recurrent layer's states, attention scores)."""
 
 
-@dataclass(frozen=True)
-class Graph:
+class Graph(Record):
     """How the stages of a graph file connect (a chain has none: each stage takes the one
     before)."""
 
-    inputs: tuple[int, ...]
-    """The model's inputs: their ``input(...)`` stages, in order."""
-    outputs: tuple[TensorRef, ...]
-    inbound: dict[int, tuple[TensorRef, ...]]
-    """Per applied stage, the tensors it was called on, in order."""
-    initial: dict[int, tuple[TensorRef, ...]]
-    """Per recurrent stage given `initial_state`, those tensors."""
-    shared: dict[int, int]
-    """A stage that applies a defined layer again -> the stage that defined it."""
-    statements: tuple[tuple[int | None, tuple[int | None, ...]], ...] = ()
-    """Per statement of the file, its source's stage (None for tensors, ``model(...)``)
-    and each arrow's stage: what the backends walk to write the model out."""
+    __slots__ = ("inputs", "outputs", "inbound", "initial", "shared", "statements")
+
+    def __init__(
+        self,
+        inputs: tuple[int, ...],
+        outputs: tuple[TensorRef, ...],
+        inbound: dict[int, tuple[TensorRef, ...]],
+        initial: dict[int, tuple[TensorRef, ...]],
+        shared: dict[int, int],
+        statements: tuple[tuple[int | None, tuple[int | None, ...]], ...] = (),
+    ) -> None:
+        self.inputs = inputs
+        """The model's inputs: their ``input(...)`` stages, in order."""
+        self.outputs = outputs
+        self.inbound = inbound
+        """Per applied stage, the tensors it was called on, in order."""
+        self.initial = initial
+        """Per recurrent stage given `initial_state`, those tensors."""
+        self.shared = shared
+        """A stage that applies a defined layer again -> the stage that defined it."""
+        self.statements = statements
+        """Per statement of the file, its source's stage (None for tensors,
+        ``model(...)``) and each arrow's stage: what the backends walk to write the model
+        out."""
+
+    __hash__ = None  # type: ignore[assignment] - it holds dicts
 
     def layer_of(self, stage: int) -> int:
         """The stage that made the layer ``stage`` applies (itself, unless shared)."""
@@ -121,23 +142,46 @@ class Graph:
         return numbers
 
 
-@dataclass(frozen=True)
-class CheckResult:
-    """The checker's answer for one spec, whatever the text."""
+class CheckResult(Record):
+    """The checker's answer for one spec, whatever the text. A value: `replace` makes a
+    changed copy."""
 
-    source: str
-    path: str
-    diagnostics: tuple[Diagnostic, ...]
-    input: Layer | None
-    stages: tuple[StageInfo, ...]
-    """The layers after the input, when the whole chain checked without error."""
-    inferred: tuple[StageInfo, ...] = ()
-    """Every stage inferred, kept even when there are errors (an editor's hover)."""
-    graph: Graph | None = None
-    """For a graph file, how its stages connect; ``stages`` then holds its inputs too."""
-    open_input: bool = False
-    """A chain written without `input(...)`: stage 0 is the input the checker put in front
-    of it (`open_input`), which the text does not hold."""
+    __slots__ = (
+        "source",
+        "path",
+        "diagnostics",
+        "input",
+        "stages",
+        "inferred",
+        "graph",
+        "open_input",
+    )
+
+    def __init__(
+        self,
+        source: str,
+        path: str,
+        diagnostics: tuple[Diagnostic, ...],
+        input: Layer | None,  # noqa: A002 - the field's name
+        stages: tuple[StageInfo, ...],
+        inferred: tuple[StageInfo, ...] = (),
+        graph: Graph | None = None,
+        open_input: bool = False,
+    ) -> None:
+        self.source = source
+        self.path = path
+        self.diagnostics = diagnostics
+        self.input = input
+        self.stages = stages
+        """The layers after the input, when the whole chain checked without error."""
+        self.inferred = inferred
+        """Every stage inferred, kept even when there are errors (an editor's hover)."""
+        self.graph = graph
+        """For a graph file, how its stages connect; ``stages`` then holds its inputs
+        too."""
+        self.open_input = open_input
+        """A chain written without `input(...)`: stage 0 is the input the checker put in
+        front of it (`open_input`), which the text does not hold."""
 
     @property
     def ok(self) -> bool:
@@ -364,20 +408,33 @@ def readable_size(size: int) -> str:
     return f"{mantissa:.2f}e+{exponent} PB"
 
 
-@dataclass(slots=True)
-class Flow:
+class Flow(Record):
     """What flows from one stage to the next, with the provenance messages need."""
 
-    shapes: tuple[Shape, ...]
-    stage: int
-    collapsed_at: int | None = None
-    """The stage of the recurrent layer that dropped the time axis, if it still matters."""
-    multi_at: int | None = None
-    """The stage that split the flow into several tensors."""
-    masked_at: int | None = None
-    """The stage whose Keras mask travels with the tensor (embedding(mask_zero), masking)."""
-    dtype: str = "float32"
-    """The input's dtype, until a layer that computes in float32 (all but Flatten/Reshape)."""
+    __slots__ = ("shapes", "stage", "collapsed_at", "multi_at", "masked_at", "dtype")
+
+    def __init__(
+        self,
+        shapes: tuple[Shape, ...],
+        stage: int,
+        collapsed_at: int | None = None,
+        multi_at: int | None = None,
+        masked_at: int | None = None,
+        dtype: str = "float32",
+    ) -> None:
+        self.shapes = shapes
+        self.stage = stage
+        self.collapsed_at = collapsed_at
+        """The stage of the recurrent layer that dropped the time axis, if it still
+        matters."""
+        self.multi_at = multi_at
+        """The stage that split the flow into several tensors."""
+        self.masked_at = masked_at
+        """The stage whose Keras mask travels with the tensor (embedding(mask_zero),
+        masking)."""
+        self.dtype = dtype
+        """The input's dtype, until a layer that computes in float32 (all but
+        Flatten/Reshape)."""
 
 
 class Context:

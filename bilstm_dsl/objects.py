@@ -15,28 +15,40 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from . import ast
 from . import values as v
+from .records import Record
 
 
-@dataclass(frozen=True, slots=True)
-class ObjectParam:
-    name: str
-    type: v.Type
-    default: object
-    check: Callable[[str, object], str | None] | None = None
+class ObjectParam(Record):
+    __slots__ = ("name", "type", "default", "check")
+
+    def __init__(
+        self,
+        name: str,
+        type: v.Type,  # noqa: A002 - the field's name
+        default: object,
+        check: Callable[[str, object], str | None] | None = None,
+    ) -> None:
+        self.name = name
+        self.type = type
+        self.default = default
+        self.check = check
 
 
-@dataclass(frozen=True, slots=True)
-class ObjectSpec:
-    name: str
-    """The name Keras registers it under (``l2``, ``random_normal``), as written."""
-    kind: str
-    """``regularizer``, ``initializer`` or ``constraint``."""
-    keras_class: str
-    params: tuple[ObjectParam, ...]
+class ObjectSpec(Record):
+    __slots__ = ("name", "kind", "keras_class", "params")
+
+    def __init__(
+        self, name: str, kind: str, keras_class: str, params: tuple[ObjectParam, ...]
+    ) -> None:
+        self.name = name
+        """The name Keras registers it under (``l2``, ``random_normal``), as written."""
+        self.kind = kind
+        """``regularizer``, ``initializer`` or ``constraint``."""
+        self.keras_class = keras_class
+        self.params = params
 
     @property
     def module(self) -> str:
@@ -44,15 +56,19 @@ class ObjectSpec:
         return self.kind + "s"
 
 
-@dataclass(frozen=True, slots=True)
-class ArgObject:
+class ArgObject(Record):
     """A checked object: its spec and the arguments written, in Keras's order (defaults
     are not stored, so the backends write only what the spec wrote)."""
 
-    spec: ObjectSpec
-    args: tuple[tuple[str, object], ...]
-    positional: int
-    """How many of ``args`` were written positionally (and are emitted so)."""
+    __slots__ = ("spec", "args", "positional")
+
+    def __init__(
+        self, spec: ObjectSpec, args: tuple[tuple[str, object], ...], positional: int
+    ) -> None:
+        self.spec = spec
+        self.args = args
+        self.positional = positional
+        """How many of ``args`` were written positionally (and are emitted so)."""
 
     def get(self, name: str) -> object:
         """The value of ``name``, Keras's default when not written."""

@@ -106,14 +106,17 @@ class PluginLayer:
     """With integer input: ``float`` computes in floats, ``keep`` passes it on."""
 
 
-@dataclass(frozen=True, slots=True)
 class ForeignSpec(LayerSpec):
     """A registry entry for a layer Keras does not ship: a plugin's, or an opaque one."""
 
-    origin: str = ""
-    """The module to import the class from (``mypkg.layers``)."""
-    declared: bool = False
-    """Its shape and params are the spec's word (an opaque layer), not computed."""
+    __slots__ = ("origin", "declared")
+
+    def __init__(self, *args: object, origin: str = "", declared: bool = False, **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.origin = origin
+        """The module to import the class from (``mypkg.layers``)."""
+        self.declared = declared
+        """Its shape and params are the spec's word (an opaque layer), not computed."""
 
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 
 from .arch_text import ImportProblem, LayerRef
 from .checker import CheckResult
@@ -32,15 +31,25 @@ from .importer import Imported, import_model
 from .saved import read_model
 
 
-@dataclass(frozen=True)
 class SavedResult(CheckResult):
     """A `CheckResult` for a saved model: ``source`` is the imported `.arch` text, and
     ``locations[i]`` the saved layer ``diagnostics[i]`` concerns (None: the whole model)."""
 
-    locations: tuple[LayerRef | None, ...] = ()
-    notes: tuple[str, ...] = ()
-    name: str | None = None
-    """The model's name in the file."""
+    __slots__ = ("locations", "notes", "name")
+
+    def __init__(
+        self,
+        *args: object,
+        locations: tuple[LayerRef | None, ...] = (),
+        notes: tuple[str, ...] = (),
+        name: str | None = None,
+        **fields: object,
+    ) -> None:
+        super().__init__(*args, **fields)  # type: ignore[arg-type]
+        self.locations = locations
+        self.notes = notes
+        self.name = name
+        """The model's name in the file."""
 
 
 def check_saved(path: str) -> CheckResult:
@@ -49,9 +58,12 @@ def check_saved(path: str) -> CheckResult:
     try:
         saved = read_model(path)
     except ReadError as error:
-        diag = replace(
-            unreadable(error).diagnostics[0],
-            help="a saved model is a .keras archive, a model's JSON config or an .h5 file",
+        diag = (
+            unreadable(error)
+            .diagnostics[0]
+            .replace(
+                help="a saved model is a .keras archive, a model's JSON config or an .h5 file",
+            )
         )
         return SavedResult("", path, (diag,), None, (), locations=(None,))
     try:
@@ -111,7 +123,7 @@ def _relocated(diag: Diagnostic, layers: dict[int, LayerRef]) -> Diagnostic:
 
     message = _LINE.sub(name, diag.message)
     help = _LINE.sub(name, diag.help) if diag.help else diag.help
-    return replace(diag, message=message, help=help)
+    return diag.replace(message=message, help=help)
 
 
 def rendered(result: CheckResult, color: bool = False) -> Iterator[str]:

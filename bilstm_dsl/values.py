@@ -12,10 +12,10 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from . import ast
 from .diagnostics import Span
+from .records import Record
 from .shapes import fmt
 
 ACTIVATIONS = frozenset(
@@ -86,13 +86,15 @@ def _type_error(name: str, expected: str, value: ast.Value, example: str) -> Arg
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Type:
+class Type(Record):
     """An argument type: a name for messages and a coercion from AST to Python."""
 
-    name: str
-    coerce: Callable[[str, ast.Value], object]
-    nullable: bool = False
+    __slots__ = ("name", "coerce", "nullable")
+
+    def __init__(self, name: str, coerce: Callable[..., object], nullable: bool = False) -> None:
+        self.name = name
+        self.coerce = coerce
+        self.nullable = nullable
 
     def __call__(self, arg: str, value: ast.Value) -> object:
         if self.nullable and _is_none(value):

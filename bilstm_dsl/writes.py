@@ -44,8 +44,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checker import MAX_SOURCE_BYTES
 from .files import Interrupted, OutputError, Source, TargetChanged, reason
+from .limits import MAX_SOURCE_BYTES
 
 _FD_PATH = re.compile(r"/(?:dev|proc/self)/fd/(\d+)")
 _NAMED_FDS = {"-": 1, "/dev/stdout": 1, "/dev/stderr": 2}

@@ -4,7 +4,6 @@ commands escaped the way GitHub's runner reads them."""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -281,7 +280,7 @@ def test_github_warning_and_note_commands():
 
 
 def with_diagnostic(source: str, path: str, diag: Diagnostic):
-    return dataclasses.replace(check(source, path), diagnostics=(diag,))
+    return check(source, path).replace(diagnostics=(diag,))
 
 
 def test_github_escapes_message_and_properties(tmp_path):
@@ -315,7 +314,7 @@ def test_github_multiline_span_and_stdin():
 
 
 def cli_formats() -> tuple[str, ...]:
-    parser = build_parser()
+    parser = build_parser("check")
     for action in parser._subparsers._group_actions[0].choices["check"]._actions:
         if action.dest == "format":
             return tuple(action.choices)
@@ -374,7 +373,7 @@ def test_many_results_are_streamed_in_linear_time_and_bounded_memory():
         Diagnostic("E102", Severity.ERROR, Span.at(source, 24 + 5 * i, 27 + 5 * i), "no `q`")
         for i in range(20_000)
     )
-    result = dataclasses.replace(check("input(1)", "many.arch"), source=source, diagnostics=diags)
+    result = check("input(1)", "many.arch").replace(source=source, diagnostics=diags)
     tracemalloc.start()
     start = time.process_time()
     size = sum(len(piece) for piece in sarif_text([result], root=ROOT))

@@ -109,8 +109,6 @@ def test_lone_surrogates_and_odd_line_breaks():
 def many_diagnostics(count: int, one_line: bool):
     """A result with ``count`` E101 diagnostics, one per line or all on one line (made
     directly: the checker's own cost is not what is measured here)."""
-    import dataclasses
-
     from bilstm_dsl.diagnostics import Diagnostic, Severity, Span
 
     stage = " -> lstn(1)" if one_line else "\n  -> lstn(1)"
@@ -127,7 +125,7 @@ def many_diagnostics(count: int, one_line: bool):
         for i in range(count)
     )
     assert source[diags[-1].span.start : diags[-1].span.end] == "lstn"
-    return dataclasses.replace(check("input(1)", "many.arch"), source=source, diagnostics=diags)
+    return check("input(1)", "many.arch").replace(source=source, diagnostics=diags)
 
 
 @pytest.mark.parametrize("one_line", [False, True], ids=["lines", "one-line"])
