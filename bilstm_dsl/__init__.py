@@ -15,13 +15,43 @@ from __future__ import annotations
 
 import os
 
-from .catalogue import CATALOGUE
-from .checker import CheckResult, check, check_bytes
-from .diagnostics import Diagnostic, Severity, Span, render
-
 TYPE_CHECKING = False  # typing's own constant, without importing typing on every start
 if TYPE_CHECKING:
     from typing import Any
+
+    from .catalogue import CATALOGUE
+    from .checker import CheckResult, check, check_bytes
+    from .diagnostics import Diagnostic, Severity, Span, render
+
+_LAZY = {
+    "CATALOGUE": "catalogue",
+    "CheckResult": "checker",
+    "check": "checker",
+    "check_bytes": "checker",
+    "Diagnostic": "diagnostics",
+    "Severity": "diagnostics",
+    "Span": "diagnostics",
+    "render": "diagnostics",
+}
+"""The public names other modules define, imported on first use (PEP 562): importing the
+package, as every `bilstm-dsl` command does first, costs nothing, and `--version` or
+`fmt` never load the checker's registry or the catalogue."""
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value  # asked once: a plain attribute from then on
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "CATALOGUE",
@@ -46,6 +76,8 @@ class ArchError(Exception):
     them as the CLI does."""
 
     def __init__(self, result: CheckResult) -> None:
+        from .diagnostics import render
+
         self.result = result
         self.diagnostics = result.errors
         super().__init__(
@@ -55,6 +87,8 @@ class ArchError(Exception):
 
 def summarize(source: str, path: str = "<string>") -> dict[str, object]:
     """The `summary --format json` object for ``source``; raises `ArchError` on errors."""
+    from .checker import check
+
     result = check(source, path)
     summary = result.summary
     if summary is None:
@@ -68,6 +102,8 @@ Dims = tuple[int | None, ...]
 def _load(spec: str | os.PathLike[str], input_shape: Dims | None = None) -> CheckResult:
     """Check a spec given as text or as a path. A ``str`` holding ``(`` is spec text
     (every layer is a call); any other ``str``, or a path object, names a file."""
+    from .checker import check, check_bytes
+
     if isinstance(spec, str) and "(" in spec:
         return check(spec, input_shape=input_shape)
     from pathlib import Path

@@ -18,33 +18,23 @@ show is written as backslash escapes.
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import json
 import os
 import sys
-import traceback
-from collections.abc import Iterable, Sequence
 
 from . import __version__
-from .checker import CheckResult
-from .compile_command import available_memory, check_memory, check_model_name, cmd_compile, wrote
-from .diagnostics import Severity, printable
 from .files import (
     EXIT_BUG,
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_USAGE,
     Interrupted,
-    OutputError,
     UsageError,
     check_file,
     check_path,
     exit_status,
+    is_model_path,
     read_bytes,
 )
-from .fmt_command import cmd_fmt
-from .saved import is_model_path
 from .streams import (
     discard,
     err,
@@ -55,6 +45,32 @@ from .streams import (
     print_diagnostics,
     use_color,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Iterable, Sequence
+
+    from .checker import CheckResult
+    from .compile_command import available_memory, check_memory, check_model_name
+
+# What each command needs is imported when it runs: `--version` and `--help` load none of
+# it, `check` not the compiler's, `fmt` not the checker's registry (tests/test_cold.py).
+_LAZY = {
+    "available_memory": "compile_command",
+    "check_memory": "compile_command",
+    "check_model_name": "compile_command",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f".{module}", __package__), name)
+
 
 __all__ = [
     "available_memory",
@@ -103,6 +119,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         for result in results:
             print_diagnostics(result, to_stdout=True)
+        from .diagnostics import Severity
+
         counts = {s: 0 for s in Severity}
         for result in results:
             for diag in result.diagnostics:
@@ -120,15 +138,19 @@ def _json_rows(results: Iterable[CheckResult]) -> None:
     """The diagnostics as one JSON array, an object per line, written as they are made:
     a 2 MiB spec can hold 200,000 diagnostics, and json.dumps(indent=...) builds the whole
     text from millions of pieces in Python, at seconds and hundreds of megabytes."""
+    from .diagnostics import json_string
+
     first = True
     batch: list[str] = []
     for result in results:
         if is_model_path(result.path):  # rows name the layer instead of a line
+            import json
+
             from .saved_check import rows
 
             texts: Iterable[str] = (json.dumps(row) for row in rows(result))
         else:
-            path = json.dumps(result.path)
+            path = json_string(result.path)  # json.dumps(path), without loading json
             texts = (diag.json_text(path) for diag in result.diagnostics)
         for text in texts:
             batch.append(("[\n  " if first else ",\n  ") + text)
@@ -154,6 +176,8 @@ def _input_shape_option(p: argparse.ArgumentParser) -> None:
 
 
 def _shape(text: str) -> tuple[int | None, ...]:
+    import argparse
+
     from .open_input import parse_shape
 
     try:
@@ -163,6 +187,8 @@ def _shape(text: str) -> tuple[int | None, ...]:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
+    from .diagnostics import printable
+
     name = None
     if is_model_path(args.path):
         from .saved_check import SavedResult, check_saved
@@ -197,6 +223,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
             raise UsageError(f"{printable(result.path)}: {error}") from None
         summary = with_costs(summary, found)
     if args.format == "json":
+        import json
+
         out(json.dumps(summary, indent=2) + "\n")
     else:
         from .backends.plan import model_name
@@ -206,69 +234,49 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# -- import
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    """A saved Keras model written as .arch: notes (what changed from Keras 2) on standard
-    error, a model .arch cannot express one error (exit 1), a file that is not a saved
-    model exit 2 (`saved.read_model` raises a UsageError)."""
-    from .arch_text import ImportProblem
-    from .importer import import_model
-    from .saved import read_model
-    from .saved_check import from_import, from_problem
-    from .writes import check_output_path, write_text
-
-    target = check_output_path(args.output, args.path) if args.output else None
-    saved = read_model(args.path)
-    try:
-        imported = import_model(saved.config, args.path)
-    except ImportProblem as problem:
-        print_diagnostics(from_problem(args.path, problem))
-        return EXIT_PROBLEMS
-    for note in imported.notes:
-        err(f"{printable(args.path)}: note: {printable(note)}")
-    if target is None or os.fspath(target) == "-":
-        out(imported.text)
-    else:
-        try:
-            write_text(target, imported.text)
-        except OSError as error:
-            raise OutputError(f"{target}: cannot write: {error.strerror or error}") from None
-        wrote(target, f" ({len(imported.layers) - 1} layers)")
-    if not imported.result.ok:  # written all the same: the user can see and fix it
-        print_diagnostics(from_import(args.path, imported))
-        return EXIT_PROBLEMS
-    return EXIT_OK
-
-
 # -- the parser and main
 
 
-class _Parser(argparse.ArgumentParser):
+def cmd_import(args: argparse.Namespace) -> int:
+    from .import_command import cmd_import
+
+    return cmd_import(args)
+
+
+def cmd_compile(args: argparse.Namespace) -> int:
+    from .compile_command import cmd_compile
+
+    return cmd_compile(args)
+
+
+def cmd_fmt(args: argparse.Namespace) -> int:
+    from .fmt_command import cmd_fmt
+
+    return cmd_fmt(args)
+
+
+def _parser_class() -> type[argparse.ArgumentParser]:
     """argparse, writing its help and usage through `out` and `err`: its own writer drops
-    every OSError, so `bilstm-dsl --help > /dev/full` lost the help and exited 0."""
+    every OSError, so `bilstm-dsl --help > /dev/full` lost the help and exited 0. (Made
+    when asked for: `--version` does not import argparse.)"""
+    import argparse
 
-    def _print_message(self, message: str, file=None) -> None:  # noqa: ANN001
-        if not message:
-            return
-        if file is None or file is sys.stdout:
-            out(message)
-        else:
-            err(message.rstrip("\n"))
+    class Parser(argparse.ArgumentParser):
+        def _get_formatter(self) -> argparse.HelpFormatter:
+            return self.formatter_class(prog=self.prog, width=_columns() - 2)
+
+        def _print_message(self, message: str, file=None) -> None:  # noqa: ANN001
+            if not message:
+                return
+            if file is None or file is sys.stdout:
+                out(message)
+            else:
+                err(message.rstrip("\n"))
+
+    return Parser
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser; ``command``, when known, spares loading other commands."""
-    parser = _Parser(
-        prog="bilstm-dsl",
-        description="Check, summarise, compile, draw and format .arch descriptions of "
-        "recurrent Keras models.",
-    )
-    parser.add_argument("--version", action="version", version=f"bilstm-dsl {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    p = sub.add_parser("check", help="report every problem in .arch files")
+def _check_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "paths",
         nargs="+",
@@ -283,7 +291,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     p.set_defaults(run=cmd_check)
 
-    p = sub.add_parser("summary", help="print the layer table model.summary() would print")
+
+def _summary_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "path", metavar="PATH", help="an .arch file, - for stdin, or a saved Keras model"
     )
@@ -301,19 +310,16 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     _input_shape_option(p)
     p.set_defaults(run=cmd_summary)
 
-    p = sub.add_parser(
-        "import", help="write a saved Keras model (.keras, .json, .h5) as .arch, without Keras"
-    )
+
+def _import_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", metavar="MODEL", help="a .keras, .json or .h5 model file")
     p.add_argument(
         "-o", "--output", metavar="OUT", help="the .arch file to write (atomically); default stdout"
     )
     p.set_defaults(run=cmd_import)
 
-    p = sub.add_parser(
-        "compile",
-        help="build the Keras model: a .keras file, Python source, or the model's JSON config",
-    )
+
+def _compile_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", metavar="PATH", help="an .arch file, or - for stdin")
     p.add_argument(
         "-o", "--output", metavar="OUT", help="the file to write (atomically), or - for stdout"
@@ -334,47 +340,121 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     _input_shape_option(p)
     p.set_defaults(run=cmd_compile)
 
-    p = sub.add_parser("fmt", help="rewrite .arch files in the one canonical layout")
+
+def _fmt_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="an .arch file, or - for stdin")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true", help="exit 1 if a file would change")
     mode.add_argument("--diff", action="store_true", help="print the changes, write nothing")
     p.set_defaults(run=cmd_fmt)
 
-    # draw and lsp load their modules only when they run: the other commands, --version and
-    # --help should not pay for matplotlib's caller or asyncio at start-up; --help lists
-    # them with the same line (tests/test_cli.py compares the two).
-    if command == "draw":
-        from . import draw
 
-        draw.add_parser(sub)
-    else:
-        sub.add_parser("draw", help=DRAW_HELP)
-    if command == "lsp":
-        from . import lsp
+def _draw_arguments(p: argparse.ArgumentParser) -> None:
+    from . import draw
 
-        lsp.add_parser(sub)
-    else:
-        sub.add_parser("lsp", help=LSP_HELP)
+    draw.add_arguments(p)
+
+
+def _lsp_arguments(p: argparse.ArgumentParser) -> None:
+    from . import lsp
+
+    lsp.add_arguments(p)
+
+
+COMMANDS = {
+    "check": ("report every problem in .arch files", _check_arguments),
+    "summary": ("print the layer table model.summary() would print", _summary_arguments),
+    "import": (
+        "write a saved Keras model (.keras, .json, .h5) as .arch, without Keras",
+        _import_arguments,
+    ),
+    "compile": (
+        "build the Keras model: a .keras file, Python source, or the model's JSON config",
+        _compile_arguments,
+    ),
+    "fmt": ("rewrite .arch files in the one canonical layout", _fmt_arguments),
+    "draw": ("draw the model unrolled over time, as SVG or PNG", _draw_arguments),
+    "lsp": (
+        "run the language server (diagnostics, hover, completion) over stdio",
+        _lsp_arguments,
+    ),
+}
+"""Each command: its line in ``--help``, and what adds its arguments."""
+
+
+def _columns() -> int:
+    """The terminal's width as `shutil.get_terminal_size` gives it to argparse's help
+    (``COLUMNS``, else standard output's terminal, else 80), without importing shutil,
+    which imports three compression modules: a tenth of a `--help`."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser for running ``command``: its arguments are added, and the other
+    commands are only listed (argparse reads the arguments of the chosen command alone).
+    So a start pays for one command's arguments, `--help` for none of them, and `draw` and
+    `lsp` load their modules (matplotlib's caller, asyncio) only when they run."""
+    parser = _parser_class()(
+        prog="bilstm-dsl",
+        description="Check, summarise, compile, draw and format .arch descriptions of "
+        "recurrent Keras models.",
+    )
+    parser.add_argument("--version", action="version", version=VERSION)
+    parser_class = type(parser)
+
+    def make(**kwargs: object) -> object:  # a parser for the command run, a name for others
+        if kwargs["prog"] == f"{parser.prog} {command}":
+            return parser_class(**kwargs)
+        return _Listed(kwargs["prog"])
+
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=make)
+    for name, (help, add_arguments) in COMMANDS.items():
+        p = sub.add_parser(name, help=help)
+        if name == command:
+            add_arguments(p)
     return parser
 
 
-DRAW_HELP = "draw the model unrolled over time, as SVG or PNG"
-LSP_HELP = "run the language server (diagnostics, hover, completion) over stdio"
+class _Listed:
+    """A command listed in the help but not being run: argparse shows its help line and
+    never calls on it (making a real parser for each costs a tenth of a `--help`)."""
+
+    def __init__(self, prog: object) -> None:
+        self.prog = prog
+
+    def parse_known_args(self, *_: object) -> object:
+        raise RuntimeError(f"{self.prog}: build_parser was not asked for this command")
+
+
+VERSION = f"bilstm-dsl {__version__}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     prepare_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in argv if not a.startswith("-")), None)
-    parser = build_parser(command)
     try:
+        if argv == ["--version"]:  # what argparse prints, without building the parser
+            out(VERSION + "\n")
+            return finish(EXIT_OK)
+        parser = build_parser(command)
         try:
             args = parser.parse_args(argv)
         except SystemExit as exit:  # argparse has printed its usage message, or --help
             return finish(EXIT_USAGE if exit.code else EXIT_OK)
         return finish(args.run(args))
     except UsageError as error:
+        from .diagnostics import printable
+
         err(f"bilstm-dsl: error: {printable(str(error))}")
         return finish(EXIT_USAGE)
     except Interrupted as stop:
@@ -387,6 +467,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         discard(sys.stdout)
         return EXIT_USAGE
     except Exception:  # noqa: BLE001 - the last line of defence: a bug, not a user error
+        import contextlib
+        import traceback
+
         with contextlib.suppress(OSError):
             traceback.print_exc()
         err(

@@ -21,7 +21,6 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from . import draw_render
 from .draw_graph import layout_graph
@@ -36,7 +35,7 @@ __all__ = [
     "MAX_LAYERS",
     "MAX_STEPS",
     "DrawingStats",
-    "add_parser",
+    "add_arguments",
     "cmd_draw",
     "draw",
     "graph_budget",
@@ -127,9 +126,8 @@ def draw(
 # -- the command line
 
 
-def add_parser(sub: Any) -> argparse.ArgumentParser:
-    """Register `bilstm-dsl draw` on an argparse subparsers object."""
-    p = sub.add_parser("draw", help="draw the model unrolled over time, as SVG or PNG")
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of `bilstm-dsl draw` (the CLI lists the command)."""
     p.add_argument("path", metavar="PATH", help="an .arch file, or - for stdin")
     p.add_argument(
         "-o", "--output", metavar="OUT", required=True, help="OUT.svg or OUT.png (atomically)"
@@ -144,7 +142,6 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("--title", help="the picture's title (default: the spec's file name)")
     p.set_defaults(run=cmd_draw)
-    return p
 
 
 def cmd_draw(args: argparse.Namespace) -> int:

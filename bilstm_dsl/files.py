@@ -15,14 +15,25 @@ import errno
 import os
 import stat
 import sys
-from dataclasses import dataclass
 
-from .checker import MAX_SOURCE_BYTES, CheckResult, check_bytes
-from .diagnostics import Diagnostic, Severity, Span
+from .limits import MAX_SOURCE_BYTES
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from .model import CheckResult
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 """0 no error found (warnings and notes allowed), 1 errors found in a spec, 2 a usage or
 I/O problem, 3 an internal error (a bug in bilstm-dsl)."""
+
+MODEL_SUFFIXES = (".keras", ".h5", ".hdf5", ".json")
+"""File names `bilstm-dsl check` reads as saved models (`saved`) rather than `.arch` specs."""
+
+
+def is_model_path(path: str) -> bool:
+    """Whether `bilstm-dsl check` treats ``path`` as a saved model (by its name)."""
+    return path.lower().endswith(MODEL_SUFFIXES)
+
 
 READ_ERROR = "E013"
 """The diagnostic of a spec that cannot be read at all (missing, a directory, no
@@ -67,14 +78,17 @@ class Interrupted(BaseException):
 # -- reading
 
 
-@dataclass(frozen=True)
 class Source:
     """A spec as read: the name to show, its bytes (at most the size limit plus one), and
-    the status of the file it came from (None for standard input)."""
+    the status of the file it came from (None for standard input). (Not a `Record`: every
+    command imports this module first, and nothing compares sources.)"""
 
-    shown: str
-    data: bytes
-    stat: os.stat_result | None = None
+    __slots__ = ("shown", "data", "stat")
+
+    def __init__(self, shown: str, data: bytes, stat: os.stat_result | None = None) -> None:
+        self.shown = shown
+        self.data = data
+        self.stat = stat
 
 
 def read_source(path: str) -> Source:
@@ -109,6 +123,8 @@ def read_bytes(path: str) -> tuple[str, bytes]:
 def check_path(path: str, input_shape: tuple[int | None, ...] | None = None) -> CheckResult:
     """Read and check one spec; `ReadError` when it cannot be read (for commands that
     take one file, where that ends the run). ``input_shape``: as `checker.check`'s."""
+    from .checker import check_bytes  # not before: `fmt`, `--help` read without checking
+
     source = read_source(path)
     return check_bytes(source.data, source.shown, input_shape)
 
@@ -124,6 +140,9 @@ def check_file(path: str) -> CheckResult:
 
 def unreadable(error: ReadError) -> CheckResult:
     """The result of a spec that could not be read: one E013 diagnostic."""
+    from .diagnostics import Diagnostic, Severity, Span
+    from .model import CheckResult
+
     diag = Diagnostic(
         READ_ERROR,
         Severity.ERROR,

@@ -65,7 +65,7 @@ __all__ = [
     "LineMap",
     "Suggestion",
     "Transport",
-    "add_parser",
+    "add_arguments",
     "cmd_lsp",
     "complete_at",
     "create_server",
@@ -290,14 +290,12 @@ def cmd_lsp(args: argparse.Namespace) -> int:
     return main()
 
 
-def add_parser(sub: Any) -> argparse.ArgumentParser:
-    """Register `bilstm-dsl lsp` on an argparse subparsers object."""
-    p = sub.add_parser(
-        "lsp",
-        help="run the language server (diagnostics, hover, completion) over stdio",
-        description="Run the .arch language server on standard input and output. "
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of `bilstm-dsl lsp` (the CLI lists the command)."""
+    p.description = (
+        "Run the .arch language server on standard input and output. "
         + INSTALL_HINT.replace("bilstm-dsl lsp needs", "Needs")
-        + ".",
+        + "."
     )
     p.add_argument(
         "--stdio",
@@ -306,7 +304,6 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         "accepted because editors pass it)",
     )
     p.set_defaults(run=cmd_lsp)
-    return p
 
 
 def _module_main() -> int:

@@ -16,16 +16,14 @@ Every failure is a `ReadError` (exit 2): what the file is and why it cannot be r
 
 from __future__ import annotations
 
-import json
+from .files import MODEL_SUFFIXES, ReadError, is_model_path
 
-from .files import ReadError
+__all__ = ["MODEL_SUFFIXES", "ReadError", "SavedModel", "is_model_path", "read_model"]
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on every start
 if TYPE_CHECKING:
     import zipfile
 
-MODEL_SUFFIXES = (".keras", ".h5", ".hdf5", ".json")
-"""File names `bilstm-dsl check` reads as saved models rather than `.arch` specs."""
 
 MAX_CONFIG_BYTES = 64 * 1024 * 1024
 """The largest config read: a 20-layer model's is 50 KB; the bound keeps a hostile archive
@@ -50,11 +48,6 @@ class SavedModel:
         """The model's serialized form: ``{"class_name": ..., "config": {...}}``."""
         self.keras_version = keras_version
         """The Keras version that saved it, when the file says."""
-
-
-def is_model_path(path: str) -> bool:
-    """Whether `bilstm-dsl check` treats ``path`` as a saved model (by its name)."""
-    return path.lower().endswith(MODEL_SUFFIXES)
 
 
 def read_model(path: str) -> SavedModel:
@@ -100,6 +93,8 @@ def _metadata(archive: zipfile.ZipFile) -> dict[str, object]:
         info = archive.getinfo("metadata.json")
         if info.file_size > 1024 * 1024:
             return {}
+        import json
+
         found = json.loads(archive.read(info))
     except (KeyError, ValueError, RecursionError):
         return {}
@@ -151,6 +146,8 @@ def _parse(path: str, data: bytes, what: str) -> dict[str, object]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
+        import json  # here, not at the top: `check` imports this module for every path
+
         found = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise ReadError(path, f"{what} is not UTF-8 text: not a saved Keras model") from None

@@ -6,15 +6,15 @@ in colour on a terminal."""
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import sys
 
-from .diagnostics import render
-from .files import EXIT_USAGE, UsageError
-from .model import CheckResult
-from .saved import is_model_path
+from .files import EXIT_USAGE, UsageError, is_model_path
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from .model import CheckResult
 
 
 class _Streams:
@@ -58,12 +58,15 @@ def err(text: str) -> None:
 
 def discard(stream: io.TextIOBase) -> None:
     """Point the stream's descriptor at /dev/null, so what is still buffered (and the
-    interpreter's final flush) goes nowhere instead of failing again at exit."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
+    interpreter's final flush) goes nowhere instead of failing again at exit. (try/except
+    rather than `contextlib.suppress` here: contextlib is a module every start would load.)"""
+    try:
         fd = stream.fileno()
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, fd)
         os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def finish(status: int) -> int:
@@ -93,16 +96,20 @@ def prepare_streams() -> None:
         try:
             os.fstat(fd)
         except OSError:
-            with contextlib.suppress(OSError):
+            try:
                 null = os.open(os.devnull, os.O_RDWR)
                 if null != fd:
                     os.dup2(null, fd)
                     os.close(null)
+            except OSError:
+                pass
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            with contextlib.suppress(ValueError, io.UnsupportedOperation):
+            try:
                 reconfigure(errors="backslashreplace")
+            except (ValueError, io.UnsupportedOperation):
+                pass
 
 
 def use_color(stream) -> bool:  # noqa: ANN001
@@ -129,6 +136,8 @@ def print_diagnostics(result: CheckResult, to_stdout: bool = False) -> None:
 
         texts = rendered(result, color)
     else:
+        from .diagnostics import render
+
         texts = (render(d, result.source, result.path, color) for d in result.diagnostics)
     if not to_stdout:
         for text in texts:

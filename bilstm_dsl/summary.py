@@ -4,14 +4,17 @@ as a functional one, with its "Connected to" column."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from .costs import WEIGHT_DTYPE, Costs
 from .diagnostics import printable
 from .model import CheckResult, Layer, graph_rows, readable_size
 from .open_input import FEATURES
 from .shapes import fmt, fmt_shapes
 from .symbolic import Sym, names_in
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .costs import Costs
 
 _HEADERS = ("Layer (type)", "Output Shape", "Param #")
 _CONNECTED = "Connected to"
@@ -133,6 +136,8 @@ def _cost_cells(costs: Costs, label: str) -> tuple[str, str]:
 
 
 def _cost_totals(costs: Costs) -> list[str]:
+    from .costs import WEIGHT_DTYPE  # loaded already: there are costs to show
+
     batch = f"a batch of {costs.batch_size:,}"
     if costs.steps is not None:
         batch += f" with {costs.steps:,} steps"

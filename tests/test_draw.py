@@ -4,7 +4,6 @@ with the documented exit codes."""
 
 from __future__ import annotations
 
-import argparse
 import re
 import subprocess
 import sys
@@ -16,8 +15,8 @@ import pytest
 from conftest import EXAMPLES, ROOT
 
 from bilstm_dsl import check
-from bilstm_dsl.cli import UsageError
-from bilstm_dsl.draw import DEFAULT_STEPS, MAX_COLUMNS, MAX_STEPS, add_parser, draw, layers_drawn
+from bilstm_dsl.cli import UsageError, build_parser
+from bilstm_dsl.draw import DEFAULT_STEPS, MAX_COLUMNS, MAX_STEPS, draw, layers_drawn
 
 BROKEN = EXAMPLES / "broken" / "missing_seq.arch"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -26,9 +25,7 @@ SVG_TEXT = "{http://www.w3.org/2000/svg}text"
 
 def run(capsys, *argv) -> tuple[int, str, str]:
     """Run `draw` as `bilstm-dsl` does: a usage or I/O problem is exit 2."""
-    parser = argparse.ArgumentParser(prog="bilstm-dsl")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args([str(a) for a in argv])
+    args = build_parser("draw").parse_args([str(a) for a in argv])
     try:
         code = args.run(args)
     except UsageError as error:

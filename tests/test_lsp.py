@@ -8,7 +8,6 @@ fails the test instead of hanging the suite.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -157,11 +156,13 @@ def test_completion_of_layer_names_arguments_flags_and_values() -> None:
 # -- the command line ----------------------------------------------------------------------
 
 
-def test_add_parser_registers_the_subcommand() -> None:
-    parser = argparse.ArgumentParser()
-    lsp.add_parser(parser.add_subparsers(dest="command"))
+def test_the_cli_runs_the_server_for_lsp() -> None:
+    from bilstm_dsl.cli import build_parser
+
+    parser = build_parser("lsp")
     args = parser.parse_args(["lsp", "--stdio"])
     assert args.run is lsp.cmd_lsp
+    assert "language server" in parser._subparsers._group_actions[0].choices["lsp"].description
 
 
 def test_completion_marks_the_default_value() -> None:
