@@ -117,9 +117,9 @@ def _load(spec: str | os.PathLike[str], input_shape: Dims | None = None) -> Chec
 
 
 def _model_name(result: CheckResult, name: str | None) -> str:
-    """The model's name (`backends.plan.model_name`); a ``name`` TensorFlow cannot use as a
+    """The model's name (`files.model_name`); a ``name`` TensorFlow cannot use as a
     root name scope raises ValueError, before Keras is imported."""
-    from .backends.plan import model_name
+    from .files import model_name
     from .open_input import not_buildable
     from .values import scope_name_problem
 

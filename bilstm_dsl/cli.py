@@ -227,7 +227,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
         out(json.dumps(summary, indent=2) + "\n")
     else:
-        from .backends.plan import model_name
+        from .files import model_name
         from .summary import summary_table
 
         out(summary_table(result, name or model_name(result.path), found) + "\n")

@@ -23,7 +23,8 @@ from .streams import err, out, print_diagnostics
 
 def cmd_compile(args: argparse.Namespace) -> int:
     """Check, then emit the model; nothing is written unless the spec checks clean."""
-    from .backends.plan import model_name, plan
+    from .backends.plan import plan
+    from .files import model_name
     from .writes import atomic_write, check_output_path, write_text
 
     if args.name is not None:

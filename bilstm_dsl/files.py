@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import sys
 
@@ -33,6 +34,19 @@ MODEL_SUFFIXES = (".keras", ".h5", ".hdf5", ".json")
 def is_model_path(path: str) -> bool:
     """Whether `bilstm-dsl check` treats ``path`` as a saved model (by its name)."""
     return path.lower().endswith(MODEL_SUFFIXES)
+
+
+def model_name(path: str, override: str | None = None) -> str:
+    """The model's name: ``--name`` as given, else the spec's file name made a name
+    TensorFlow takes as a root name scope, as the model's name is when it trains or predicts
+    (``_VALID_OP_NAME_REGEX`` in ``tensorflow/python/framework/ops.py``: ASCII, not ``_`` first):
+    ``my-model.arch`` -> ``my_model``, ``_x.arch`` -> ``x``, ``modèle.arch`` -> ``mod_le``."""
+    if override:
+        return override
+    stem = re.sub(r"\.arch$", "", path.replace("\\", "/").rsplit("/", 1)[-1])
+    if path in ("<stdin>", "<string>"):
+        return "model"
+    return re.sub(r"[^A-Za-z0-9_]", "_", stem).lstrip("_") or "model"
 
 
 READ_ERROR = "E013"

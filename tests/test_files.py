@@ -49,8 +49,9 @@ def leftovers(*directories: Path) -> list[str]:
 
 def expected_python() -> str:
     """What `compile --emit python` writes for GOOD."""
-    from bilstm_dsl.backends.plan import model_name, plan
+    from bilstm_dsl.backends.plan import plan
     from bilstm_dsl.backends.python import emit_python
+    from bilstm_dsl.files import model_name
 
     result = files.check_path(str(GOOD))
     return emit_python(plan(result, model_name(result.path)), GOOD.name)

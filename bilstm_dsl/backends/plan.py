@@ -9,7 +9,6 @@ and the Python emitter render this plan, so they cannot disagree.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -41,19 +40,6 @@ class Plan:
     steps: tuple[Step, ...]
     header: str
     """The spec's leading comment, for the generated code's docstring."""
-
-
-def model_name(path: str, override: str | None = None) -> str:
-    """The model's name: ``--name`` as given, else the spec's file name made a name
-    TensorFlow takes as a root name scope, as the model's name is when it trains or predicts
-    (``_VALID_OP_NAME_REGEX`` in ``tensorflow/python/framework/ops.py``: ASCII, not ``_`` first):
-    ``my-model.arch`` -> ``my_model``, ``_x.arch`` -> ``x``, ``modèle.arch`` -> ``mod_le``."""
-    if override:
-        return override
-    stem = re.sub(r"\.arch$", "", path.replace("\\", "/").rsplit("/", 1)[-1])
-    if path in ("<stdin>", "<string>"):
-        return "model"
-    return re.sub(r"[^A-Za-z0-9_]", "_", stem).lstrip("_") or "model"
 
 
 def plan(result: CheckResult, name: str) -> Plan | GraphPlan:

@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 import bilstm_dsl
 from bilstm_dsl import check
-from bilstm_dsl.backends.plan import Call, Plan, Step, model_name
+from bilstm_dsl.backends.plan import Call, Plan, Step
 from bilstm_dsl.backends.python import emit_python
 from bilstm_dsl.cli import main
+from bilstm_dsl.files import model_name
 
 # -- names
 
