@@ -87,9 +87,9 @@ class LayerSpec(Record):
         "flags",
         "defaults",
         "required",
-        "snake_name",
+        "_snake",
     )
-    _computed = ("by_name", "flags", "defaults", "required", "snake_name")
+    _computed = ("by_name", "flags", "defaults", "required")
 
     def __init__(
         self,
@@ -170,8 +170,15 @@ class LayerSpec(Record):
         flags.update({flag: arg for flag, arg in FLAGS.items() if arg in by_name})
         self.flags = flags
         """Bare words that set a boolean argument to true: its own name, plus `FLAGS`."""
-        self.snake_name = _snake(keras_class)
-        """Keras's automatic layer name for the class (``to_snake_case``): ``simple_rnn``."""
+        self._snake: str | None = None
+
+    @property
+    def snake_name(self) -> str:
+        """Keras's automatic layer name for the class (``to_snake_case``): ``simple_rnn``.
+        Made on first use: two substitutions per entry were a millisecond of every start."""
+        if self._snake is None:
+            self._snake = _snake(self.keras_class)
+        return self._snake
 
 
 def _snake(keras_class: str) -> str:
