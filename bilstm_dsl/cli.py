@@ -29,10 +29,7 @@ from .files import (
     EXIT_USAGE,
     Interrupted,
     UsageError,
-    check_file,
     check_path,
-    exit_status,
-    is_model_path,
     read_bytes,
 )
 from .streams import (
@@ -40,18 +37,15 @@ from .streams import (
     err,
     finish,
     out,
-    plural,
     prepare_streams,
-    print_diagnostics,
     use_color,
 )
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
 
-    from .checker import CheckResult
     from .compile_command import available_memory, check_memory, check_model_name
 
 # What each command needs is imported when it runs: `--version` and `--help` load none of
@@ -89,79 +83,6 @@ __all__ = [
 ]
 
 
-def _check_any(path: str) -> CheckResult:
-    """A spec, or a saved Keras model (named .keras, .json, .h5): imported in memory, then
-    checked. A file that cannot be read is E013 either way, so a batch goes on."""
-    if is_model_path(path):
-        from .saved_check import check_saved
-
-        return check_saved(path)
-    return check_file(path)
-
-
-# -- check
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    results = [_check_any(path) for path in args.paths]
-    status = max(exit_status(result) for result in results)
-    if args.format == "json":
-        _json_rows(results)
-    elif args.format == "sarif":
-        from .formats import sarif_text
-
-        for piece in sarif_text(results):
-            out(piece)
-    elif args.format == "github":
-        from .formats import github
-
-        out(github(results))
-    else:
-        for result in results:
-            print_diagnostics(result, to_stdout=True)
-        from .diagnostics import Severity
-
-        counts = {s: 0 for s in Severity}
-        for result in results:
-            for diag in result.diagnostics:
-                counts[diag.severity] += 1
-        files = plural(len(results), "file")
-        if not any(counts.values()):
-            out(f"ok: {files} checked, no problems found\n")
-        else:
-            found = ", ".join(plural(n, str(s)) for s, n in counts.items() if n)
-            out(f"found {found} in {files}\n")
-    return status
-
-
-def _json_rows(results: Iterable[CheckResult]) -> None:
-    """The diagnostics as one JSON array, an object per line, written as they are made:
-    a 2 MiB spec can hold 200,000 diagnostics, and json.dumps(indent=...) builds the whole
-    text from millions of pieces in Python, at seconds and hundreds of megabytes."""
-    from .diagnostics import json_string
-
-    first = True
-    batch: list[str] = []
-    for result in results:
-        if is_model_path(result.path):  # rows name the layer instead of a line
-            import json
-
-            from .saved_check import rows
-
-            texts: Iterable[str] = (json.dumps(row) for row in rows(result))
-        else:
-            path = json_string(result.path)  # json.dumps(path), without loading json
-            texts = (diag.json_text(path) for diag in result.diagnostics)
-        for text in texts:
-            batch.append(("[\n  " if first else ",\n  ") + text)
-            first = False
-            if len(batch) == 256:  # a write per few hundred rows
-                out("".join(batch))
-                batch.clear()
-    batch.append("[]\n" if first else "\n]\n")
-    out("".join(batch))
-
-
 # -- summary
 
 
@@ -186,55 +107,19 @@ def _shape(text: str) -> tuple[int | None, ...]:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def cmd_summary(args: argparse.Namespace) -> int:
-    from .diagnostics import printable
-
-    name = None
-    if is_model_path(args.path):
-        from .saved_check import SavedResult, check_saved
-
-        result = check_saved(args.path)
-        name = result.name if isinstance(result, SavedResult) else None
-    else:
-        result = check_path(args.path, args.input_shape)
-    if not result.ok:
-        print_diagnostics(result)
-        return exit_status(result)
-    summary = result.summary
-    assert summary is not None
-    found = None
-    if args.batch_size is not None or args.steps is not None:
-        from .symbolic import names_in
-
-        named = names_in(result.input_shape)
-        if named:
-            raise UsageError(
-                f"{printable(result.path)}: multiply-adds and memory need every size, and "
-                f"{', '.join(sorted(named))} is open: give the input's shape with --input-shape"
-            )
-        from .costs import CostError, costs, with_costs
-
-        for flag, value in (("--batch-size", args.batch_size), ("--steps", args.steps)):
-            if value is not None and value < 1:
-                raise UsageError(f"{flag} {value}: give a positive number")
-        try:
-            found = costs(result, args.batch_size, args.steps)
-        except CostError as error:
-            raise UsageError(f"{printable(result.path)}: {error}") from None
-        summary = with_costs(summary, found)
-    if args.format == "json":
-        import json
-
-        out(json.dumps(summary, indent=2) + "\n")
-    else:
-        from .files import model_name
-        from .summary import summary_table
-
-        out(summary_table(result, name or model_name(result.path), found) + "\n")
-    return EXIT_OK
-
-
 # -- the parser and main
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check_command import cmd_check
+
+    return cmd_check(args)
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from .summary_command import cmd_summary
+
+    return cmd_summary(args)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -403,13 +288,14 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     commands are only listed (argparse reads the arguments of the chosen command alone).
     So a start pays for one command's arguments, `--help` for none of them, and `draw` and
     `lsp` load their modules (matplotlib's caller, asyncio) only when they run."""
-    parser = _parser_class()(
-        prog="bilstm-dsl",
-        description="Check, summarise, compile, draw and format .arch descriptions of "
-        "recurrent Keras models.",
-    )
+    parser_class = _parser_class()
+
+    class Top(parser_class):  # type: ignore[valid-type,misc]
+        def format_help(self) -> str:
+            return top_help()
+
+    parser = Top(prog=PROG, description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=VERSION)
-    parser_class = type(parser)
 
     def make(**kwargs: object) -> object:  # a parser for the command run, a name for others
         if kwargs["prog"] == f"{parser.prog} {command}":
@@ -422,6 +308,45 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         if name == command:
             add_arguments(p)
     return parser
+
+
+PROG = "bilstm-dsl"
+DESCRIPTION = (
+    "Check, summarise, compile, draw and format .arch descriptions of recurrent Keras models."
+)
+USAGE = f"usage: {PROG} [-h] [--version] COMMAND ..."
+"""What argparse writes as the usage of the parser `build_parser` makes (a test says so)."""
+
+
+def top_help() -> str:
+    """`bilstm-dsl --help`: the commands, each with its line from `COMMANDS`, and how to
+    see a command's arguments. Written here rather than by argparse, as git and cargo write
+    theirs, so that it needs neither argparse nor textwrap: the help costs what
+    `--version` costs. Lines are wrapped to the terminal's width, as argparse's are."""
+    width = max(_columns() - 2, 20)
+    column = max(len(name) for name in COMMANDS) + 4
+    lines = [USAGE, "", *_wrap(DESCRIPTION, width, ""), "", "commands:"]
+    for name, (line, _) in COMMANDS.items():
+        lines += _wrap(line, width, " " * column, f"  {name:<{column - 2}}")
+    lines += ["", "options:"]
+    lines += _wrap("show this help message and exit", width, " " * 14, "  -h, --help  ")
+    lines += _wrap("show the version and exit", width, " " * 14, "  --version   ")
+    lines += ["", *_wrap(f"Run `{PROG} COMMAND --help` for a command's arguments.", width, "")]
+    return "\n".join(lines) + "\n"
+
+
+def _wrap(text: str, width: int, indent: str, first: str | None = None) -> list[str]:
+    """``text`` in lines of at most ``width`` (a word longer than that has a line of its
+    own), the first starting with ``first`` and the others with ``indent``."""
+    lines = []
+    line, empty = (indent if first is None else first), True
+    for word in text.split():
+        if not empty and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line, empty = indent, True
+        line += word if empty else " " + word
+        empty = False
+    return [*lines, line]
 
 
 class _Listed:
@@ -445,6 +370,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv == ["--version"]:  # what argparse prints, without building the parser
             out(VERSION + "\n")
+            return finish(EXIT_OK)
+        if argv in (["--help"], ["-h"]):  # the parser's own help, without building it
+            out(top_help())
             return finish(EXIT_OK)
         parser = build_parser(command)
         try:

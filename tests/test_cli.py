@@ -423,3 +423,25 @@ def test_a_parser_holds_the_arguments_of_the_command_run_and_lists_the_others():
         assert not hasattr(listed[name], "_actions")  # listed only: no parser made
         built = commands(build_parser(name))[name]
         assert len(built._actions) > 1 and built.get_default("run") is not None, name
+
+
+def test_the_help_lists_every_command_with_its_line_at_any_width(monkeypatch, capsys):
+    from bilstm_dsl.cli import COMMANDS, USAGE, build_parser, main
+
+    assert build_parser().format_usage() == USAGE + "\n"  # the usage argparse writes
+    for columns in (30, 52, 80, 133, 400):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        assert main(["--help"]) == 0
+        text = capsys.readouterr().out
+        assert main(["-h", "check"]) == 0  # argparse's own --help action says the same
+        assert capsys.readouterr().out == text
+        lines = text.splitlines()
+        assert lines[0] == USAGE and lines[-1].endswith("arguments.")
+        too_long = [line for line in lines[1:] if len(line) > columns - 2 and " " in line.strip()]
+        assert not too_long, too_long
+        flat = " ".join(text.split())
+        for name, (line, _) in COMMANDS.items():
+            assert f" {name} {line} " in flat
+    wide = text.splitlines()
+    for name, (line, _) in COMMANDS.items():
+        assert any(row.split() == [name, *line.split()] for row in wide), name

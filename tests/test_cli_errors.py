@@ -130,7 +130,9 @@ def test_a_genuine_bug_shows_a_traceback_and_asks_for_a_report(monkeypatch, caps
     def boom(path):
         raise RuntimeError("internal invariant broken")
 
-    monkeypatch.setattr(bilstm_dsl.cli, "check_file", boom)
+    from bilstm_dsl import check_command
+
+    monkeypatch.setattr(check_command, "check_file", boom)
     assert bilstm_dsl.cli.main(["check", str(GOOD)]) == 3
     err = capsys.readouterr().err
     assert "Traceback" in err and "RuntimeError: internal invariant broken" in err

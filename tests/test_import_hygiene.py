@@ -45,7 +45,7 @@ CHECKING = {"__future__", "errno", "bisect", "_bisect", "_json", "collections.ab
 
 STDLIB_ALLOWED = {
     "--version": {"__future__", "errno"},
-    "--help": {"__future__", "errno", "textwrap"} | ARGPARSE,
+    "--help": {"__future__", "errno"},  # the help is written without argparse
     "check": CHECKING | ARGPARSE,
     "check --format json": CHECKING | ARGPARSE,
     "summary": CHECKING | ARGPARSE,

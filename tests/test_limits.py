@@ -162,10 +162,11 @@ def test_output_of_many_diagnostics_is_streamed(form, monkeypatch):
     SARIF). Each diagnostic is now written as it is made."""
     import tracemalloc
 
+    import bilstm_dsl.check_command
     import bilstm_dsl.cli
 
     result = many_diagnostics(20_000, one_line=False)
-    monkeypatch.setattr(bilstm_dsl.cli, "check_file", lambda path: result)
+    monkeypatch.setattr(bilstm_dsl.check_command, "check_file", lambda path: result)
     sink = _Sink()
     monkeypatch.setattr(sys, "stdout", sink)
     tracemalloc.start()
