@@ -59,9 +59,11 @@ def _instantiate(value: Any) -> Any:
 
 def _keep_in_config(layer: Any, written: dict[str, object]) -> None:
     """Make ``layer.get_config()`` include every argument in ``written`` that Keras's own
-    config leaves out (see the module docstring); Keras's value wins wherever it has one."""
-    config = layer.get_config()
-    extras = {k: v for k, v in written.items() if k not in config and not isinstance(v, Call)}
+    config leaves out (see the module docstring); Keras's value wins wherever it has one.
+    Which ones those are is found when the config is asked for, not here: making a
+    recurrent layer's config costs a millisecond, and building a model must cost what the
+    hand-written code costs (bench/bench_check.py)."""
+    extras = {k: v for k, v in written.items() if not isinstance(v, Call)}
     if not extras:
         return
 
