@@ -28,11 +28,11 @@ and one walk in source order places them among the stages.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from . import ast, lexer
 from .diagnostics import LINE_END
 from .parser import parse
+from .records import Record
 from .shapes import tuple_text
 
 WIDTH = 100
@@ -42,11 +42,13 @@ _BLANK = re.compile(f"(?:{LINE_END.pattern})[ \t]*(?:{LINE_END.pattern})")
 """A blank line: two line ends with nothing but spaces between them."""
 
 
-@dataclass(frozen=True)
-class Formatted:
-    text: str | None
-    """The formatted text, or None when the file does not parse."""
-    diagnostics: tuple
+class Formatted(Record):
+    __slots__ = ("text", "diagnostics")
+
+    def __init__(self, text: str | None, diagnostics: tuple) -> None:
+        self.text = text
+        """The formatted text, or None when the file does not parse."""
+        self.diagnostics = diagnostics
 
 
 def _value(node: ast.Value, source: str) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .checker import check_bytes
 from .diagnostics import printable, render
 from .files import (
     EXIT_OK,
@@ -18,6 +17,7 @@ from .files import (
     read_source,
     unreadable,
 )
+from .limits import MAX_SOURCE_BYTES
 from .streams import err, out, print_diagnostics, use_color
 
 
@@ -33,11 +33,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
 
 def _fmt_one(path: str, args: argparse.Namespace) -> int:
-    import difflib
-
-    from .checker import MAX_SOURCE_BYTES
     from .fmt import format_source
-    from .writes import output_target, write_text
 
     try:
         source_file = read_source(path)
@@ -45,12 +41,15 @@ def _fmt_one(path: str, args: argparse.Namespace) -> int:
         print_diagnostics(unreadable(error))
         return EXIT_USAGE
     shown, data = source_file.shown, source_file.data
-    if len(data) > MAX_SOURCE_BYTES:  # E011; formatting the first 2 MiB would truncate it
-        print_diagnostics(check_bytes(data, shown))
-        return EXIT_PROBLEMS
-    try:
-        source = data.decode("utf-8")
-    except UnicodeDecodeError:
+    source = None
+    if len(data) <= MAX_SOURCE_BYTES:  # past it, formatting the first 2 MiB would truncate it
+        try:
+            source = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    if source is None:  # the checker says what is wrong: E011, or E007 at the bad byte
+        from .checker import check_bytes
+
         print_diagnostics(check_bytes(data, shown))
         return EXIT_PROBLEMS
     formatted = format_source(source)
@@ -60,6 +59,8 @@ def _fmt_one(path: str, args: argparse.Namespace) -> int:
             err(render(diag, source, shown, color))
         return EXIT_PROBLEMS
     if formatted.text != source and args.diff:
+        import difflib
+
         old, new = source.splitlines(True), formatted.text.splitlines(True)
         out("".join(difflib.unified_diff(old, new, shown, shown)))
     if path == "-":
@@ -73,6 +74,8 @@ def _fmt_one(path: str, args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     if args.diff:
         return EXIT_PROBLEMS
+    from .writes import output_target, write_text  # only to write: it loads tempfile
+
     try:
         where = output_target(path)
         if where.kind != "file":
