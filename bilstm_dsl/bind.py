@@ -11,29 +11,13 @@ from __future__ import annotations
 
 from . import ast
 from . import values as v
-from .diagnostics import Diagnostic, Fix, Severity, Span
+from .diagnostics import Span
+from .explain import example_value, value_help
 from .layers import ALIASES, INPUT, KNOWN_NAMES, LAYERS, LayerSpec
+from .lints import argument_ignored
 from .model import Context, Layer
-from .naming import name_layers
 from .objects import layer_as_object, rank_problem
 from .symbolic import Sym
-
-
-def bind_stages(ctx: Context, given: Layer | None = None) -> Layer | None:
-    """Resolve every stage into ``ctx.layers``; return the input layer (None when the
-    chain does not start with a valid ``input(...)``). ``given`` is the input made for an
-    open chain (`open_input`), which stage 0 then holds."""
-    if given is not None:
-        ctx.layers.append(given)
-        input_layer: Layer | None = given
-    else:
-        input_layer = resolve_input(ctx)
-    stages, append = ctx.stages, ctx.layers.append
-    for index in range(1, len(stages)):
-        append(resolve_stage(ctx, stages[index], index))
-    name_layers(ctx)
-    return input_layer
-
 
 # -- resolution: calls -> layers
 
@@ -283,7 +267,7 @@ def bind(
                 "E107",
                 layer.call.span,
                 f"`{layer.written}` needs `{param.name}`",
-                help=f"write e.g. `{layer.written}({_example(param)})`",
+                help=f"write e.g. `{layer.written}({example_value(param.name)})`",
                 stage=index,
             )
     return ok
@@ -332,7 +316,7 @@ def assign(ctx: Context, layer: Layer, name: str, value: ast.Value, span: Span, 
                 "E104",
                 value.span,
                 f"invalid value for `{name}`: {reason}",
-                help=_value_help(name),
+                help=value_help(name),
                 stage=index,
             )
             return False
@@ -340,7 +324,7 @@ def assign(ctx: Context, layer: Layer, name: str, value: ast.Value, span: Span, 
         ctx.report("E133", value.span, why[0], help=why[1], stage=index)
         return False
     if param.legacy is not None:
-        ignored(ctx, layer, name, span, param.legacy, index)
+        argument_ignored(ctx, layer, name, span, param.legacy, index)
     if type(coerced) is tuple and coerced and all(type(c) is ast.Call for c in coerced):
         # a list of layers (``stackedrnncells([lstmcell(8), grucell(4)])``)
         made = [resolve(ctx, c, index) for c in coerced]
@@ -359,30 +343,6 @@ def assign(ctx: Context, layer: Layer, name: str, value: ast.Value, span: Span, 
     layer.args[name] = coerced
     layer.spans[name] = span
     return True
-
-
-def ignored(ctx: Context, layer: Layer, name: str, span: Span, why: str, index: int) -> None:
-    """W506: an argument Keras 3 accepts and ignores, with the edit that deletes it (and
-    the comma that joins it to its neighbour)."""
-    args = layer.call.args
-    at = next((i for i, arg in enumerate(args) if arg.span == span), None)
-    if at is not None and at > 0:
-        cut = Span.at(ctx.source, args[at - 1].span.end, span.end)
-    elif at is not None and at + 1 < len(args):
-        cut = Span.at(ctx.source, span.start, args[at + 1].span.start)
-    else:
-        cut = span
-    ctx.diags.append(
-        Diagnostic(
-            "W506",
-            Severity.WARNING,
-            span,
-            f"Keras 3 ignores `{name}` on `{layer.written}`: {why}",
-            help=f"delete `{ctx.text(span)}`",
-            stage=index,
-            fix=Fix(cut, "", f"delete `{name}`"),
-        )
-    )
 
 
 def validate(ctx: Context, layer: Layer, index: int) -> Layer | None:
@@ -473,28 +433,3 @@ def validate(ctx: Context, layer: Layer, index: int) -> Layer | None:
                     stage=index,
                 )
     return layer if ok else None
-
-
-def _example(param) -> str:  # noqa: ANN001
-    return {
-        "units": "32",
-        "rate": "0.2",
-        "activation": "relu",
-        "layer": "lstm(32)",
-        "cell": "lstmcell(32)",
-        "cells": "[lstmcell(32), lstmcell(16)]",
-    }.get(param.name, f"{param.name}=...")
-
-
-def _value_help(name: str) -> str | None:
-    if name in ("rate", "dropout", "recurrent_dropout"):
-        return (
-            f"write a fraction such as `{name}=0.2`"
-            if name != "rate"
-            else "write e.g. `dropout(0.2)`"
-        )
-    if name in ("units", "batch_size"):
-        return f"write a positive size such as `{name}=32`"
-    if name == "seed":
-        return "write a seed such as `seed=42`"
-    return None

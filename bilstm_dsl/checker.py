@@ -15,11 +15,13 @@ import gc
 import operator
 
 from . import ast
-from .bind import bind_stages
+from .bind import resolve_input, resolve_stage
 from .diagnostics import Diagnostic, Span
 from .infer import infer
+from .layers import INPUT, LAYERS
 from .lints import MODEL_LINTS
 from .model import ERROR, MAX_SOURCE_BYTES, CheckResult, Context, Graph, Layer, StageInfo
+from .naming import name_layers
 from .open_input import is_open, open_input, override, settle
 from .parser import parse
 from .symbolic import Deciding
@@ -110,10 +112,10 @@ def _run(source: str, path: str, input_shape: tuple[int | None, ...] | None) -> 
     if is_open(parsed.chain):
         opened = open_input(ctx)
         ctx.open_input = True
-        input_layer = bind_stages(ctx, opened)
+        input_layer, texts = bind_stages(ctx, opened)
         settle(ctx, opened, input_shape)
     else:
-        input_layer = bind_stages(ctx)
+        input_layer, texts = bind_stages(ctx)
         if input_shape is not None and input_layer is not None:
             problem = override(ctx, input_layer, input_shape)
             if problem:
@@ -125,10 +127,150 @@ def _run(source: str, path: str, input_shape: tuple[int | None, ...] | None) -> 
                     stage=0,
                 )
                 return _result(ctx, input_layer, ())
-    infos = tuple(infer(ctx, input_layer))
+    infos = tuple(infer(ctx, input_layer, texts))
     for lint in MODEL_LINTS:
         lint(ctx, infos)
     return _result(ctx, input_layer, infos)
+
+
+def bind_stages(ctx: Context, given: Layer | None = None) -> tuple[Layer | None, list[str | None]]:
+    """Resolve every stage into ``ctx.layers``; return the input layer (None when the
+    chain does not start with a valid ``input(...)``), and per stage the text of its call
+    where that text alone determines its layer (a recipe's, for `infer`), else None.
+    ``given`` is the input made for an open chain (`open_input`), which stage 0 then
+    holds. A call whose text bound cleanly before is made again from its recipe
+    (`_recipes`)."""
+    source, stages, append = ctx.source, ctx.stages, ctx.layers.append
+    if given is not None:
+        append(given)
+        input_layer: Layer | None = given
+    else:  # the input's recipes apart: at a later stage `input(...)` is E111
+        call = stages[0].call
+        text = source[call.span.start : call.span.end]
+        recipe = _input_recipes.get(text)
+        if recipe is not None:
+            input_layer = _remake(recipe, call)
+            append(input_layer)
+        else:
+            reported = len(ctx.diags)
+            input_layer = resolve_input(ctx)
+            if input_layer is not None and len(ctx.diags) == reported:
+                _keep(_input_recipes, text, _recipe(input_layer))
+    recipes = _recipes
+    texts: list[str | None] = [None] * len(stages)
+    for index in range(1, len(stages)):
+        call = stages[index].call
+        span = call.span
+        text = source[span.start : span.end]
+        recipe = recipes.get(text)
+        if recipe is not None:
+            append(_remake(recipe, call))
+            texts[index] = text
+            continue
+        reported = len(ctx.diags)
+        layer = resolve_stage(ctx, stages[index], index)
+        append(layer)
+        if (
+            layer is not None
+            and len(ctx.diags) == reported
+            and _keep(recipes, text, _recipe(layer))
+        ):
+            texts[index] = text
+    name_layers(ctx)
+    return input_layer, texts
+
+
+def _keep(recipes: dict[str, tuple], text: str, recipe: tuple | None) -> bool:
+    """Keep ``recipe`` for ``text``, if there is one and the text is short; past
+    `RECIPES_AT_MOST` the oldest goes."""
+    if recipe is None or len(text) > TEXT_AT_MOST:
+        return False
+    if len(recipes) >= RECIPES_AT_MOST:
+        del recipes[next(iter(recipes))]
+    recipes[text] = recipe
+    return True
+
+
+# -- recipes: a call that bound cleanly, kept by its text
+
+RECIPES_AT_MOST = 4096
+"""Recipes kept (a few hundred bytes each); past it the oldest goes."""
+
+TEXT_AT_MOST = 200
+"""Longest call text a recipe is kept for: what is kept stays small, whatever the file."""
+
+_recipes: dict[str, tuple] = {}
+_input_recipes: dict[str, tuple] = {}
+"""Binding a chain's call depends on nothing but its text (the registry is fixed; values
+are coerced from the text alone), so the next call of the same text, in another spec or
+after an edit elsewhere, is made from a recipe (`_recipe`, `_remake`): a new `Layer`,
+new ``args`` and ``spans`` dicts, the same immutable values, and the spans of the new
+call's own arguments, exactly what binding it again gives. Only for built-in layers whose
+values are numbers, strings, booleans, None or tuples of them, wrapping at most the layer
+a short form makes of the same call (``bilstm(8)``); the rest is bound every time. The
+input's are kept apart (`_input_recipes`), as only the first stage may be an input."""
+
+_PLAIN = frozenset((int, float, str, bool, type(None)))
+_BUILT_IN = {spec.name: spec for spec in (*LAYERS.values(), INPUT)}
+
+
+def _recipe(layer: Layer) -> tuple | None:
+    """``(spec, args, spans, inner)``: the values by name in the order bound, which of the
+    call's arguments each span is, the inner layer's recipe; None if there can be none."""
+    spec, call = layer.spec, layer.call
+    if layer.backward is not None or _BUILT_IN.get(spec.name) is not spec:
+        return None
+    inner = None
+    if layer.inner is not None:
+        inner = _recipe(layer.inner)
+        if (
+            inner is None
+            or layer.inner.call is not call
+            or layer.args.get("layer") is not layer.inner
+        ):
+            return None
+    args = {}
+    for name, value in layer.args.items():
+        if not _plain(value) and not (inner is not None and name == "layer"):
+            return None
+        args[name] = value
+    spans: list[tuple[str, int | tuple[int, int]]] = []
+    written = [arg.span for arg in call.args]
+    for name, span in layer.spans.items():
+        at = next((i for i, known in enumerate(written) if known is span), None)
+        if at is None:  # the input's dims, ``input(20, 1)``: a span over several
+            first = next((i for i, known in enumerate(written) if known.start == span.start), None)
+            last = next((i for i, known in enumerate(written) if known.end == span.end), None)
+            if first is None or last is None:
+                return None
+            spans.append((name, (first, last)))
+        else:
+            spans.append((name, at))
+    return spec, args, tuple(spans), inner
+
+
+def _plain(value: object) -> bool:
+    kind = type(value)
+    return kind in _PLAIN or (kind is tuple and all(map(_plain, value)))  # type: ignore[arg-type]
+
+
+def _remake(recipe: tuple, call: ast.Call) -> Layer:
+    """The layer ``recipe`` was taken from, made again for ``call`` (of the same text)."""
+    spec, args, spans, inner_recipe = recipe
+    inner = None if inner_recipe is None else _remake(inner_recipe, call)
+    layer = Layer(spec, call.name, call, inner)
+    layer.args = args.copy()
+    if inner is not None:
+        layer.args["layer"] = inner
+    written = call.args
+    made = layer.spans  # a loop, not a comprehension: its frame costs more than 1-2 spans
+    for name, at in spans:
+        made[name] = written[at].span if type(at) is int else _cover(written, at)
+    return layer
+
+
+def _cover(written: tuple[ast.Arg, ...], at: tuple[int, int]) -> Span:
+    return written[at[0]].span.cover(written[at[1]].span)
 
 
 def _run_graph(source: str, path: str, program: ast.Program) -> CheckResult:

@@ -154,3 +154,36 @@ def _axes(rank: int) -> str:
 def _add_axis(text: str) -> str:
     closing = text.rstrip()[:-1].rstrip()
     return f"{closing}, 1)"
+
+
+# -- the words of an argument's help (bind's E104 and E107)
+
+
+def example_value(name: str) -> str:
+    """What to write for a required argument ``name`` in an example call (E107)."""
+    return _EXAMPLES.get(name, f"{name}=...")
+
+
+_EXAMPLES = {
+    "units": "32",
+    "rate": "0.2",
+    "activation": "relu",
+    "layer": "lstm(32)",
+    "cell": "lstmcell(32)",
+    "cells": "[lstmcell(32), lstmcell(16)]",
+}
+
+
+def value_help(name: str) -> str | None:
+    """How to write a valid value of argument ``name``, where there is one to say (E104)."""
+    if name in ("rate", "dropout", "recurrent_dropout"):
+        return (
+            f"write a fraction such as `{name}=0.2`"
+            if name != "rate"
+            else "write e.g. `dropout(0.2)`"
+        )
+    if name in ("units", "batch_size"):
+        return f"write a positive size such as `{name}=32`"
+    if name == "seed":
+        return "write a seed such as `seed=42`"
+    return None

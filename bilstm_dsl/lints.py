@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .diagnostics import Diagnostic, Fix, Severity, Span
 from .layers import LayerSpec
 from .model import (
     NOTE,
@@ -87,11 +88,12 @@ def dense_on_sequence(ctx: Context, layer: Layer, index: int, flow: Flow) -> Non
     x = flow.shapes[0]
     if layer.keras_class == "Dense" and len(flow.shapes) == 1 and len(x) >= 3:
         steps = "every time step" if x[1] is None else f"each of the {x[1]} time steps"
+        span = ctx.stages[index].call.span  # (on every stage of a long chain of dense)
         ctx.report(
             "N401",
-            ctx.stages[index].call.span,
+            span,
             f"`{layer.written}` applies to {steps} of its {fmt(x)} input",
-            help=f"that is `td({ctx.call_text(index)})`; for one output per "
+            help=f"that is `td({ctx.source[span.start : span.end]})`; for one output per "
             "sequence, drop `seq` from the layer before",
             stage=index,
             severity=NOTE,
@@ -129,20 +131,35 @@ STAGE_LINTS: tuple[StageLint, ...] = (
     masked_cudnn,
 )
 
-_BY_SPEC: dict[int, tuple[LayerSpec, tuple[StageLint, ...]]] = {}
-"""A layer that wraps none: its spec's identity -> (the spec, kept alive so that its id is
-not reused; its stage lints)."""
+_BY_SPEC: dict[object, tuple[tuple[LayerSpec, ...], tuple[StageLint, ...]]] = {}
+"""The identity of a layer's spec (of each of the layers it wraps too, in `walk` order) ->
+(those specs, kept alive so that their ids are not reused; their stage lints)."""
 
 
 def stage_lints(layer: Layer) -> tuple[StageLint, ...]:
     """The stage lints that can report on ``layer``, in `STAGE_LINTS` order (`concerns`)."""
     if layer.inner is None and layer.backward is None:
         spec = layer.spec
-        known = _BY_SPEC.get(id(spec))
-        if known is None or known[0] is not spec:
-            known = _BY_SPEC[id(spec)] = (spec, _concerned((spec,)))
+        key: object = id(spec)
+        known = _BY_SPEC.get(key)
+        if known is None or known[0][0] is not spec:
+            known = _BY_SPEC[key] = ((spec,), _concerned((spec,)))
         return known[1]
-    return _concerned(tuple(inner.spec for inner in walk(layer)))
+    inner = layer.inner
+    if (
+        inner is not None
+        and layer.backward is None
+        and inner.inner is None
+        and inner.backward is None
+    ):
+        specs: tuple[LayerSpec, ...] = (layer.spec, inner.spec)  # `walk`'s, for bilstm(8)
+    else:
+        specs = tuple(each.spec for each in walk(layer))
+    key = tuple(map(id, specs))
+    known = _BY_SPEC.get(key)
+    if known is None or any(a is not b for a, b in zip(known[0], specs)):
+        known = _BY_SPEC[key] = (specs, _concerned(specs))
+    return known[1]
 
 
 def _concerned(specs: tuple[LayerSpec, ...]) -> tuple[StageLint, ...]:
@@ -181,6 +198,8 @@ def cudnn_breakers(ctx: Context, stages: tuple[StageInfo, ...]) -> None:
             if not layer.spec.cudnn or use_cudnn is False:
                 continue
             written = layer.args
+            if use_cudnn is not True and written.keys().isdisjoint(_CUDNN_BREAKERS):
+                continue  # Keras's defaults: nothing to say (nearly every layer)
             broken = False
             for arg in _CUDNN_BREAKERS.keys() & written.keys():
                 breaks, what = _CUDNN_BREAKERS[arg]
@@ -243,3 +262,29 @@ def weights_memory(ctx: Context, stages: tuple[StageInfo, ...]) -> None:
 
 
 MODEL_LINTS = (cudnn_breakers, weights_memory)
+
+
+def argument_ignored(
+    ctx: Context, layer: Layer, name: str, span: Span, why: str, index: int
+) -> None:
+    """W506: an argument Keras 3 accepts and ignores, with the edit that deletes it (and
+    the comma that joins it to its neighbour). Reported by `bind`, as it binds ``name``."""
+    args = layer.call.args
+    at = next((i for i, arg in enumerate(args) if arg.span == span), None)
+    if at is not None and at > 0:
+        cut = Span.at(ctx.source, args[at - 1].span.end, span.end)
+    elif at is not None and at + 1 < len(args):
+        cut = Span.at(ctx.source, span.start, args[at + 1].span.start)
+    else:
+        cut = span
+    ctx.diags.append(
+        Diagnostic(
+            "W506",
+            Severity.WARNING,
+            span,
+            f"Keras 3 ignores `{name}` on `{layer.written}`: {why}",
+            help=f"delete `{ctx.text(span)}`",
+            stage=index,
+            fix=Fix(cut, "", f"delete `{name}`"),
+        )
+    )

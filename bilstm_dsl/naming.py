@@ -38,8 +38,13 @@ def name_layers(ctx: Context, skip: dict[int, int] | None = None) -> None:
         if top.inner is not None or top.backward is not None:
             for layer in construction_order(top):  # the wrapped layers count first
                 name = _name(layer, counts)
-        else:
+        elif "name" in top.args:
             name = _name(top, counts)
+        else:  # `_name` written out: nearly every layer of a long chain is unnamed
+            base = top.spec.snake_name
+            count = counts.get(base, 0)
+            counts[base] = count + 1
+            name = base if count == 0 else f"{base}_{count}"
         names[index] = name
         if name in first:
             _duplicate(ctx, name, first[name], index)

@@ -80,8 +80,12 @@ def _parse(text: str) -> ParseResult:
         message = f"the chain has more than {MAX_STAGES:,} stages"
         help = "a model is a chain of a few layers; is this the right file?"
         return ParseResult(None, (diagnostic(text, "E012", arrow, arrow + 2, message, help),))
+    plain = _from_kept(text) if _calls else None
+    if plain is not None:
+        return ParseResult(plain, ())
     plain = read_chain(text)
     if plain is not None:
+        _keep(text, plain)
         return ParseResult(plain, ())
     # The tables, for whatever the chain reader declines: not loaded for a plain chain.
     from .lalr import Limit, Reject, machine
@@ -104,6 +108,140 @@ def _parse(text: str) -> ParseResult:
     return ParseResult(tree, ())
 
 
+# -- calls kept by their text
+#
+# A plain chain's calls are read again and again: the same layers in every spec of a
+# project, every line but the one edited in an editor. A call's nodes follow from its
+# text alone, wherever it stands (it starts and ends on a token boundary, and reading it
+# depends on nothing outside it), so the chain reader's calls are kept as templates, their
+# spans relative to the call, keyed by the call's text; a text that is nothing but kept
+# calls joined by ``->`` (and whitespace) is then built from them: the same nodes, new
+# objects, spans into the new text, without tokenizing it. A text holding a string, a
+# comment or an assertion (``"``, ``#``, ``:``, which could hide or add an arrow) is
+# always read. `tests/test_speed_recipes.py` checks both ways give the same tree.
+
+CALLS_AT_MOST = 4096
+"""Calls kept (a template of a few hundred bytes each); past it the oldest goes."""
+
+CALL_TEXT_AT_MOST = 200
+"""Longest call text kept: what is kept stays small, whatever the files checked."""
+
+_calls: dict[str, tuple] = {}
+_WS = " \t\x0c\r\n"
+"""The grammar's whitespace (``WS``), which may stand around an arrow."""
+
+
+def _from_kept(text: str) -> ast.Chain | None:
+    """``text`` built from kept calls, as `read_chain` would read it; None unless the text
+    is calls joined by arrows, all kept but a few (an edit), which are read on their own
+    and kept."""
+    if '"' in text or "#" in text or ":" in text:
+        return None
+    pieces = text.split("->")
+    written = [piece.strip(_WS) for piece in pieces]
+    templates = [_calls.get(call) for call in written]
+    if templates.count(None) > 1 + len(templates) // 8:
+        return None  # mostly new text: reading it whole is faster
+    for at, template in enumerate(templates):
+        if template is None:  # a call reads alike alone: it starts and ends a token
+            call = written[at]
+            alone = read_chain(call) if len(call) <= CALL_TEXT_AT_MOST else None
+            if alone is None or len(alone.stages) != 1:
+                return None
+            templates[at] = _keep_call(call, alone.stages[0].call, 0)
+    index = LineIndex(text)
+    stages = []
+    start = 0
+    for piece, template in zip(pieces, templates):
+        call = _call(template, start + len(piece) - len(piece.lstrip(_WS)), index)
+        stages.append(ast.Stage(call, None, call.span))
+        start += len(piece) + 2
+    return ast.Chain(tuple(stages), stages[0].span.cover(stages[-1].span))
+
+
+def _keep(text: str, chain: ast.Chain) -> None:
+    """Keep the calls of ``chain`` (just read from ``text``) not kept yet."""
+    for stage in chain.stages:
+        span = stage.call.span
+        written = text[span.start : span.end]
+        if written not in _calls and _keepable(written):
+            _keep_call(written, stage.call, span.start)
+
+
+def _keepable(written: str) -> bool:
+    """Whether a call of this text is kept: short, and nothing `_from_kept` never builds."""
+    return len(written) <= CALL_TEXT_AT_MOST and not (
+        '"' in written or "#" in written or ":" in written
+    )
+
+
+def _keep_call(written: str, call: ast.Call, base: int) -> tuple:
+    """``call``'s template (its offsets less ``base``), kept if `_keepable`."""
+    template = _template(call, base)
+    if _keepable(written):
+        if len(_calls) >= CALLS_AT_MOST:
+            del _calls[next(iter(_calls))]  # the oldest
+        _calls[written] = template
+    return template
+
+
+def _template(node: ast.Call, base: int) -> tuple:
+    """``node`` as plain data, its offsets less ``base``: what `_call` makes it from."""
+    args = []
+    for arg in node.args:
+        value = _value_template(arg.value, base)
+        if arg.key is None:
+            args.append((None, 0, 0, value))
+        else:
+            args.append((arg.key, arg.key_span.start - base, arg.key_span.end - base, value))
+    name, span = node.name_span, node.span
+    return (node.name, name.start - base, name.end - base, tuple(args), span.end - base)
+
+
+def _value_template(value: ast.Value, base: int) -> tuple:
+    kind = type(value)
+    if kind is ast.Call:
+        return ("call", _template(value, base))  # type: ignore[arg-type]
+    span = value.span
+    if kind is ast.Tuple or kind is ast.List:
+        items = tuple(_value_template(item, base) for item in value.items)  # type: ignore[union-attr]
+        return (kind, items, span.start - base, span.end - base)
+    if kind is ast.Ref:
+        return (kind, (value.name, value.index), span.start - base, span.end - base)  # type: ignore[union-attr]
+    return (kind, value.value, span.start - base, span.end - base)  # type: ignore[union-attr]
+
+
+def _call(template: tuple, base: int, index: LineIndex) -> ast.Call:
+    """The call ``template`` was made from, standing at ``base`` in the text of
+    ``index``: its spans shared as `read_chain` shares them."""
+    name, name_start, name_end, arg_templates, end = template
+    args = []
+    for key, key_start, key_end, value_template in arg_templates:
+        value = _value(value_template, base, index)
+        if key is None:
+            args.append(ast.Arg(None, None, value, value.span))
+        else:
+            key_span = Span(base + key_start, base + key_end, index)
+            args.append(ast.Arg(key, key_span, value, key_span.cover(value.span)))
+    start = base + name_start
+    return ast.Call(
+        name, Span(start, base + name_end, index), tuple(args), Span(start, base + end, index)
+    )
+
+
+def _value(template: tuple, base: int, index: LineIndex) -> ast.Value:
+    kind = template[0]
+    if kind == "call":
+        return _call(template[1], base, index)
+    _, value, start, end = template
+    span = Span(base + start, base + end, index)
+    if kind is ast.Tuple or kind is ast.List:
+        return kind(tuple(_value(item, base, index) for item in value), span)
+    if kind is ast.Ref:
+        return ast.Ref(value[0], value[1], span)
+    return kind(value, span)
+
+
 # -- the chain reader
 
 
@@ -114,6 +252,9 @@ class _Decline(Exception):
 _NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _NUMBER_START = frozenset("0123456789-.")
 _CLOSE = {"(": ")", "[": "]"}
+_ARG_END = frozenset((",", ")"))
+"""What follows an argument that is one token: `call` makes an Int or Word of it at
+once, as `value` would (an all-digit token is an ``INT``, a name not indexed a ``NAME``)."""
 
 
 def read_chain(text: str) -> ast.Chain | None:
@@ -158,6 +299,14 @@ def _descend(toks: list[str], starts: list[int], stops: list[int], index: LineIn
                     key_span = Span(starts[j], stops[j], index)
                     j, item = value(j + 2, depth)
                     args.append(ast.Arg(key, key_span, item, key_span.cover(item.span)))
+                elif toks[j + 1] in _ARG_END and key[0] in _NAME_START and key[-1] != "]":
+                    item = ast.Word(key, Span(starts[j], stops[j], index))  # a flag, `seq`
+                    args.append(ast.Arg(None, None, item, item.span))
+                    j += 1
+                elif toks[j + 1] in _ARG_END and key.isdigit() and len(key) <= MAX_DIGITS:
+                    item = ast.Int(int(key), Span(starts[j], stops[j], index))  # a size
+                    args.append(ast.Arg(None, None, item, item.span))
+                    j += 1
                 else:
                     j, item = value(j, depth)
                     args.append(ast.Arg(None, None, item, item.span))

@@ -80,8 +80,10 @@ def tuple_text(parts: list[str] | tuple[str, ...]) -> str:
 
 
 def fmt(shape: Shape) -> str:
-    """A shape as Keras prints it: ``(None, 20, 64)``."""
-    return tuple_text(["None" if d is None else str(d) for d in shape])
+    """A shape as Keras prints it: ``(None, 20, 64)`` (`tuple_text`, written out: a long
+    chain formats a shape per stage for its notes)."""
+    inner = ", ".join(["None" if d is None else str(d) for d in shape])
+    return f"({inner},)" if len(shape) == 1 else f"({inner})"
 
 
 def fmt_shapes(shapes: tuple[Shape, ...] | list[Shape], listed: bool = False) -> str:
