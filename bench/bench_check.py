@@ -16,6 +16,11 @@ side with its floor or peer in the same run.
    (`bench_graph.ladder`) and 12,500 to 100,000 diagnostics rendered as text. Each prints
    microseconds per unit over the 1:8 range; the largest over the smallest must stay under
    1.3 (linear), and the largest size must meet its time.
+
+The checker keeps what a call's text alone decides (its nodes, its layer, its shape rule's
+output for the shapes it received: `parser._calls`, `checker._recipes`, `infer._outputs`),
+so a call written before costs less; 2, 3 and 4 each also print their figure with every
+call's text new to the checker, where nothing kept is used (rows without a target).
 5. `compile`: `bilstm_dsl.build` against hand-written Keras code building the same model,
    in one process once Keras is imported, alternating (skipped with ``--no-keras``).
 
@@ -185,13 +190,27 @@ def median_time(work: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
+def six_stages(i: int, spread: int = 0) -> str:
+    """Spec ``i`` of the throughput runs. With ``spread`` 0 its calls repeat across specs
+    (``lstm(8 + i % 64, seq)``: 64 texts), as a project's files repeat layers; otherwise
+    every call's text is its own (``lstm(8 + i, seq)``), so nothing the checker keeps from
+    one call's text (`checker.bind_stages`, `infer.apply`) is ever used again."""
+    if not spread:
+        return (
+            f"input({10 + i % 50}, {1 + i % 7}) -> lstm({8 + i % 64}, seq) "
+            f"-> bilstm({4 + i % 32}) -> dropout(0.{1 + i % 8}) -> dense({1 + i % 5}) "
+            f"-> dense({1 + i % 3})"
+        )
+    n = i + spread
+    return (
+        f"input({10 + i % 50}, {1 + i % 7}) -> lstm({8 + n}, seq) -> bilstm({4 + n}) "
+        f"-> dropout(0.{1 + n}) -> dense({1 + 2 * n}) -> dense({2 + 2 * n})"
+    )
+
+
 def throughput(table: Table, runs: int) -> None:
     print("2. in one process: distinct six-stage specs")
-    specs = [
-        f"input({10 + i % 50}, {1 + i % 7}) -> lstm({8 + i % 64}, seq) -> bilstm({4 + i % 32}) "
-        f"-> dropout(0.{1 + i % 8}) -> dense({1 + i % 5}) -> dense({1 + i % 3})"
-        for i in range(5000)
-    ]
+    specs = [six_stages(i) for i in range(5000)]
     assert check(specs[0]).ok and len(specs) == len(set(specs))
 
     def all_specs() -> None:
@@ -200,6 +219,17 @@ def throughput(table: Table, runs: int) -> None:
 
     rate = len(specs) / median_time(all_specs, runs)
     table.add("six-stage specs per second", f"{rate:,.0f}/s", ">= 20,000/s", rate >= 20_000)
+    # The same, every call's text new: what checking costs when nothing is kept (no
+    # target). Each run gets texts no run before it used.
+    batches = iter(range(1, runs + 1))
+
+    def all_new() -> None:
+        spread = next(batches) * 1_000_000
+        for i in range(5000):
+            check(six_stages(i, spread))
+
+    rate = 5000 / median_time(all_new, runs)
+    table.add("six-stage specs per second, every text new", f"{rate:,.0f}/s", "", None)
 
 
 def editor(table: Table, runs: int) -> None:
@@ -223,6 +253,20 @@ def editor(table: Table, runs: int) -> None:
         assert found is not None
     med = statistics.median(times)
     table.add("hover after a change, 500 lines", f"{med * 1000:.2f} ms", "< 5 ms", med < 0.005)
+    # The same with every line's text new to the checker (no target): the first check of
+    # a file, before anything of it is kept.
+    times = []
+    for run in range(runs):
+        base = 1_000 + run * 1_000
+        text = "input(20, 8)\n" + "".join(f"  -> dense({base + i})\n" for i in range(499))
+        start = time.perf_counter()
+        analysis = Analysis.of(text, "file:///bench.arch")
+        analysis.line_map("utf-16")
+        found = hover_at(analysis, text.index("dense(") + 1)
+        times.append(time.perf_counter() - start)
+        assert found is not None
+    med = statistics.median(times)
+    table.add("hover, 500 lines all new", f"{med * 1000:.2f} ms", "", None)
 
 
 # -- 4. growth
@@ -272,6 +316,25 @@ def chain_of(n: int) -> tuple[Callable[[], object], int]:
         assert result.ok and len(result.stages) == n
 
     return work, n
+
+
+def chain_all_new(table: Table, n: int, runs: int) -> None:
+    """A chain of ``n`` stages whose every call's text is new to the checker, each run:
+    the chain figure when nothing the checker keeps from a call's text is used (no
+    target)."""
+    texts = [
+        "input(8)\n" + "".join(f"  -> dense({run * 10 * n + i})\n" for i in range(n))
+        for run in range(1, runs + 1)
+    ]
+    times = []
+    for text in texts:
+        gc.collect()
+        start = time.perf_counter()
+        result = check(text)
+        times.append(time.perf_counter() - start)
+        assert result.ok and len(result.stages) == n
+    med = statistics.median(times)
+    table.add(f"chain: {n:,} stages, every text new", f"{med * 1000:.0f} ms", "", None)
 
 
 def graph_of(n: int) -> tuple[Callable[[], object], int]:
@@ -353,6 +416,7 @@ def main() -> None:
     editor(table, max(20, inner))
     print("4. growth in one process (medians)")
     growth(table, "chain", "stage", (1250, 2500, 5000, 10000), chain_of, 0.100, inner)
+    chain_all_new(table, 10000, inner)
     growth(table, "graph", "node", (125, 250, 500, 1000), graph_of, 0.100, inner)
     growth(  # 99,999 stages after the input: the longest chain a spec may hold
         table, "diagnostics", "diagnostic", (12500, 25000, 50000, 99_999), diagnostics_of, 2.0, 3
