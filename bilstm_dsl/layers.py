@@ -177,11 +177,11 @@ class LayerSpec(Record):
         """Keras's automatic layer name for the class (``to_snake_case``): ``simple_rnn``.
         Made on first use: two substitutions per entry were a millisecond of every start."""
         if self._snake is None:
-            self._snake = _snake(self.keras_class)
+            self._snake = snake_case(self.keras_class)
         return self._snake
 
 
-def _snake(keras_class: str) -> str:
+def snake_case(keras_class: str) -> str:
     """Keras's ``to_snake_case``: ``SimpleRNN`` -> ``simple_rnn``."""
     snake = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", keras_class)
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", snake).lower()

@@ -20,7 +20,13 @@ from ..symbolic import as_keras
 from .calls import Call, layer_call
 
 _RESERVED = {"keras", "model", "x", "out", "inputs", "outputs"}
-"""Names the generated module uses itself; a tensor named so gets a trailing ``_``."""
+"""Names the generated module uses itself; a tensor named so gets a trailing ``_``, as
+does one named like an input made inside a flow (`_FLOW_INPUT`)."""
+
+_FLOW_INPUT = "x_in"
+"""The variable of an input made inside a flow (``y = input(5, 3) -> lstm(4)``), then
+``x_in_1``, ...: it must outlive the flow, whose steps reuse ``x``, to be the model's
+input."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,8 @@ def python_name(name: str) -> str:
         return "_"
     if keyword.iskeyword(name) or name in _RESERVED or name in dir(__builtins__):
         return name + "_"
+    if name == _FLOW_INPUT or (name.startswith(_FLOW_INPUT + "_") and name[5:].isdigit()):
+        return name + "_"
     return name
 
 
@@ -94,6 +102,7 @@ class _Planner:
         self.layer_vars: dict[int, str] = {}
         self.lines: list[Line] = []
         self.outputs_made = 0
+        self.flow_inputs = 0
 
     def run(self, program: ast.Program, name: str, header: str) -> GraphPlan:
         for statement, (source, steps) in zip(program.statements, self.graph.statements):
@@ -117,7 +126,11 @@ class _Planner:
             self.define_layer(source, targets[0], flow)
             return
         if source is not None:
-            var = python_name(targets[0]) if len(targets) == 1 and not steps else "x"
+            if len(targets) == 1 and not steps:
+                var = python_name(targets[0])
+            else:
+                var = _FLOW_INPUT + (f"_{self.flow_inputs}" if self.flow_inputs else "")
+                self.flow_inputs += 1
             info = self.stages[source]
             self.lines.append(
                 Line(

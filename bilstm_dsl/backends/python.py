@@ -9,6 +9,7 @@ inject code.
 
 from __future__ import annotations
 
+from ..layers import snake_case
 from ..shapes import tuple_text
 from .graph_plan import GraphPlan, Ref
 from .plan import Call, Plan
@@ -182,6 +183,27 @@ def _tensors(value: object) -> str:
     return _literal(value)
 
 
+_NAMED_BY_KERAS = frozenset({"Concatenate"})
+"""Layers whose automatic name Keras also gives an operation of its own: concatenating two
+masks makes an operation named ``concatenate``. A layer named so by hand does not count
+towards Keras's names, so the operation takes the same name and the model fails ("The name
+"concatenate" is used 2 times"). The code written lets Keras name these layers, as a
+careful person does; in a new process the names are the ones the checker gives. (`build`
+counts the names it gives instead: `backends.keras._count_name`.)"""
+
+
+def _as_written(call: Call) -> Call:
+    """``call``, without its ``name`` when Keras must give that name itself."""
+    name = call.kwargs.get("name")
+    if call.cls not in _NAMED_BY_KERAS or not isinstance(name, str):
+        return call
+    auto = snake_case(call.cls)
+    if name != auto and not (name.startswith(auto + "_") and name[len(auto) + 1 :].isdigit()):
+        return call  # a name the spec gives
+    kwargs = {k: v for k, v in call.kwargs.items() if k != "name"}
+    return Call(call.cls, call.args, kwargs, call.module, call.origin)
+
+
 def emit_graph(steps: GraphPlan, source_name: str) -> str:
     """The module source of a graph: one line per layer call, the spec's tensor names as
     its variables, ``keras.Model(inputs=..., outputs=...)`` at the end."""
@@ -195,7 +217,8 @@ def emit_graph(steps: GraphPlan, source_name: str) -> str:
         elif line.kind == "layer":
             assert line.call is not None
             room = _WIDTH - len(target) - 3
-            statement = f"{target} = {render_call(line.call, 0, room)}".split("\n")
+            made = render_call(_as_written(line.call), 0, room)
+            statement = f"{target} = {made}".split("\n")
         else:
             arguments = [_tensors(a) for a in line.args] + [
                 f"{k}={_tensors(v)}" for k, v in line.call_kwargs.items()
@@ -208,7 +231,8 @@ def emit_graph(steps: GraphPlan, source_name: str) -> str:
                 statement = [f"{head}{line.layer}{called}"]
             else:
                 room = _WIDTH - len(head) - len(called)
-                statement = f"{head}{render_call(line.call, 0, room)}{called}".split("\n")
+                made = render_call(_as_written(line.call), 0, room)
+                statement = f"{head}{made}{called}".split("\n")
         lines += _commented(statement, line.line, line.source)
     inputs = _tensors(steps.inputs if len(steps.inputs) > 1 else steps.inputs[0])
     outputs = _tensors(steps.outputs if len(steps.outputs) > 1 else steps.outputs[0])

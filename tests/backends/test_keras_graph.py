@@ -85,8 +85,55 @@ x = seq -> embedding(1000, 16, mask_zero=true) -> bigru(8)
 out = [x, meta] -> concatenate() -> dense(1, activation=sigmoid)
 """
 
-CASES = [(SEQ2SEQ, _seq2seq), (SIAMESE_ATTENTION, _siamese_attention), (TWO_INPUTS, _two_inputs)]
-IDS = ["seq2seq", "siamese_attention", "two_inputs"]
+
+def _inputs_in_flows(keras):
+    L = keras.layers
+    x = keras.Input((5, 3), name="input_layer")
+    a = L.LSTM(4, return_sequences=True, name="lstm")(x)
+    a = L.LSTM(4, name="lstm_1")(a)
+    m = keras.Input((2,), name="input_layer_1")
+    b = L.Dense(4, name="dense")(m)
+    out = L.Dense(1, name="dense_1")(L.Multiply(name="multiply")([a, b]))
+    return keras.Model([x, m], out, name="m")
+
+
+# Regression: an input made inside a flow got the flow's own variable, which the next step
+# overwrote, so the model was built from an inner tensor (its first layers lost).
+INPUTS_IN_FLOWS = """\
+a = input(5, 3) -> lstm(4, seq) -> lstm(4)
+b = input(2) -> dense(4)
+out = [a, b] -> multiply() -> dense(1)
+"""
+
+
+def _masked_concatenate(keras):  # names left to Keras, as a careful person writes it
+    L = keras.layers
+    a = keras.Input((None,), dtype="int32")
+    ea = L.Embedding(1000, 4, mask_zero=True)(a)
+    b = keras.Input((None,), dtype="int32")
+    eb = L.Embedding(1000, 4, mask_zero=True)(b)
+    out = L.LSTM(3)(L.Concatenate()([ea, eb]))
+    return keras.Model([a, b], out, name="m")
+
+
+# Regression: Keras names the operation that concatenates the two masks `concatenate`; the
+# layer named `concatenate` by hand clashed with it and the model could not be built.
+MASKED_CONCATENATE = """\
+a = input(none, dtype="int32")
+ea = a -> embedding(1000, 4, mask_zero)
+b = input(none, dtype="int32")
+eb = b -> embedding(1000, 4, mask_zero)
+out = [ea, eb] -> concatenate() -> lstm(3)
+"""
+
+CASES = [
+    (SEQ2SEQ, _seq2seq),
+    (SIAMESE_ATTENTION, _siamese_attention),
+    (TWO_INPUTS, _two_inputs),
+    (INPUTS_IN_FLOWS, _inputs_in_flows),
+    (MASKED_CONCATENATE, _masked_concatenate),
+]
+IDS = ["seq2seq", "siamese_attention", "two_inputs", "inputs_in_flows", "masked_concatenate"]
 
 
 def _config(model) -> dict:
