@@ -154,10 +154,11 @@ def bind_stages(ctx: Context, given: Layer | None = None) -> tuple[Layer | None,
         else:
             reported = len(ctx.diags)
             input_layer = resolve_input(ctx)
-            if input_layer is not None and len(ctx.diags) == reported:
+            if input_layer is not None and len(ctx.diags) == reported and _met_before(text):
                 _keep(_input_recipes, text, _recipe(input_layer))
     recipes = _recipes
     texts: list[str | None] = [None] * len(stages)
+    room = KEPT_PER_CHECK
     for index in range(1, len(stages)):
         call = stages[index].call
         span = call.span
@@ -170,23 +171,33 @@ def bind_stages(ctx: Context, given: Layer | None = None) -> tuple[Layer | None,
         reported = len(ctx.diags)
         layer = resolve_stage(ctx, stages[index], index)
         append(layer)
-        if (
-            layer is not None
-            and len(ctx.diags) == reported
-            and _keep(recipes, text, _recipe(layer))
-        ):
-            texts[index] = text
+        if room and layer is not None and len(ctx.diags) == reported and _met_before(text):
+            room -= 1
+            if _keep(recipes, text, _recipe(layer)):
+                texts[index] = text
     name_layers(ctx)
     return input_layer, texts
 
 
+def _met_before(text: str) -> bool:
+    """Whether a call of ``text`` bound cleanly before: a recipe is made the second time,
+    so a text met once costs a set entry, not a recipe."""
+    if text in _met:
+        return True
+    if len(text) <= TEXT_AT_MOST:
+        if len(_met) >= 4 * RECIPES_AT_MOST:
+            _met.clear()
+        _met.add(text)
+    return False
+
+
 def _keep(recipes: dict[str, tuple], text: str, recipe: tuple | None) -> bool:
     """Keep ``recipe`` for ``text``, if there is one and the text is short; past
-    `RECIPES_AT_MOST` the oldest goes."""
+    `RECIPES_AT_MOST` all go and keeping starts again."""
     if recipe is None or len(text) > TEXT_AT_MOST:
         return False
     if len(recipes) >= RECIPES_AT_MOST:
-        del recipes[next(iter(recipes))]
+        recipes.clear()  # not the oldest alone: a dict walks its deleted slots to find it
     recipes[text] = recipe
     return True
 
@@ -194,13 +205,18 @@ def _keep(recipes: dict[str, tuple], text: str, recipe: tuple | None) -> bool:
 # -- recipes: a call that bound cleanly, kept by its text
 
 RECIPES_AT_MOST = 4096
-"""Recipes kept (a few hundred bytes each); past it the oldest goes."""
+"""Recipes kept (a few hundred bytes each); past it all go (`_keep`)."""
+
+KEPT_PER_CHECK = 256
+"""New recipes one check makes at most: a long file of calls all new pays for keeping a
+few hundred of them, not for each (the next checks keep more)."""
 
 TEXT_AT_MOST = 200
 """Longest call text a recipe is kept for: what is kept stays small, whatever the file."""
 
 _recipes: dict[str, tuple] = {}
 _input_recipes: dict[str, tuple] = {}
+_met: set[str] = set()
 """Binding a chain's call depends on nothing but its text (the registry is fixed; values
 are coerced from the text alone), so the next call of the same text, in another spec or
 after an edit elsewhere, is made from a recipe (`_recipe`, `_remake`): a new `Layer`,
@@ -208,7 +224,8 @@ new ``args`` and ``spans`` dicts, the same immutable values, and the spans of th
 call's own arguments, exactly what binding it again gives. Only for built-in layers whose
 values are numbers, strings, booleans, None or tuples of them, wrapping at most the layer
 a short form makes of the same call (``bilstm(8)``); the rest is bound every time. The
-input's are kept apart (`_input_recipes`), as only the first stage may be an input."""
+input's are kept apart (`_input_recipes`), as only the first stage may be an input. A
+recipe is made the second time a text is met (`_met_before`)."""
 
 _PLAIN = frozenset((int, float, str, bool, type(None)))
 _BUILT_IN = {spec.name: spec for spec in (*LAYERS.values(), INPUT)}
@@ -229,23 +246,25 @@ def _recipe(layer: Layer) -> tuple | None:
             or layer.args.get("layer") is not layer.inner
         ):
             return None
-    args = {}
-    for name, value in layer.args.items():
-        if not _plain(value) and not (inner is not None and name == "layer"):
+    args = layer.args.copy()
+    for name, value in args.items():
+        if type(value) not in _PLAIN and not _plain(value) and (inner is None or name != "layer"):
             return None
-        args[name] = value
+    if inner is not None:
+        args["layer"] = None  # its place in the order; the layer itself is not kept
     spans: list[tuple[str, int | tuple[int, int]]] = []
-    written = [arg.span for arg in call.args]
+    written = call.args
     for name, span in layer.spans.items():
-        at = next((i for i, known in enumerate(written) if known is span), None)
-        if at is None:  # the input's dims, ``input(20, 1)``: a span over several
-            first = next((i for i, known in enumerate(written) if known.start == span.start), None)
-            last = next((i for i, known in enumerate(written) if known.end == span.end), None)
-            if first is None or last is None:
+        for at, arg in enumerate(written):
+            if arg.span is span:
+                spans.append((name, at))
+                break
+        else:  # the input's dims, ``input(20, 1)``: a span over several
+            first = [at for at, arg in enumerate(written) if arg.span.start == span.start]
+            last = [at for at, arg in enumerate(written) if arg.span.end == span.end]
+            if not first or not last:
                 return None
-            spans.append((name, (first, last)))
-        else:
-            spans.append((name, at))
+            spans.append((name, (first[0], last[0])))
     return spec, args, tuple(spans), inner
 
 

@@ -92,18 +92,23 @@ def apply(
             return None, None
         if key is not None:
             if len(_outputs) >= OUTPUTS_AT_MOST:
-                del _outputs[next(iter(_outputs))]  # the oldest
+                _outputs.clear()  # all, as `checker._keep` does
             _outputs[key] = out
     for lint in stage_lints(layer):
         lint(ctx, layer, index, flow)
     if (
-        flow.collapsed_at is None
-        and flow.masked_at is None
-        and not out.collapses
+        flow.masked_at is None
         and len(out.shapes) == 1
+        and len(shapes) == 1
         and ctx.layers[index].spec.mask != "source"  # type: ignore[union-attr]
-    ):  # `next_flow` where nothing is carried along: the common case
-        after = Flow(out.shapes, index, dtype=next_dtype(mode, dtype))
+    ):  # `next_flow` for one tensor in and out, no mask: the common case
+        if out.collapses:
+            collapsed: int | None = index
+        elif flow.collapsed_at is None or len(out.shapes[0]) != len(shapes[0]):
+            collapsed = None
+        else:
+            collapsed = flow.collapsed_at
+        after = Flow(out.shapes, index, collapsed, None, None, next_dtype(mode, dtype))
     else:
         after = next_flow(ctx, flow, out, index, mode)
     trainable, frozen = out.trainable, out.non_trainable
@@ -120,7 +125,7 @@ def apply(
 
 
 OUTPUTS_AT_MOST = 4096
-"""Shape rules' outputs kept (`_outputs`); past it the oldest goes."""
+"""Shape rules' outputs kept (`_outputs`); past it all go, as in `checker._keep`."""
 
 _outputs: dict[tuple[str, tuple], Output] = {}
 """(a call's text, the shapes it received) -> what its shape rule gave, for a call whose

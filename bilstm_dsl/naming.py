@@ -35,7 +35,16 @@ def name_layers(ctx: Context, skip: dict[int, int] | None = None) -> None:
     for index, top in enumerate(ctx.layers):
         if top is None or (skip and index in skip):
             continue
-        if top.inner is not None or top.backward is not None:
+        inner = top.inner
+        if (
+            top.backward is None
+            and inner is not None
+            and inner.inner is None
+            and inner.backward is None
+        ):  # `construction_order` for one wrapped layer, `bilstm(8)`: the inner one first
+            _name(inner, counts)
+            name = _name(top, counts)
+        elif inner is not None or top.backward is not None:
             for layer in construction_order(top):  # the wrapped layers count first
                 name = _name(layer, counts)
         elif "name" in top.args:

@@ -121,12 +121,19 @@ def _parse(text: str) -> ParseResult:
 # always read. `tests/test_speed_recipes.py` checks both ways give the same tree.
 
 CALLS_AT_MOST = 4096
-"""Calls kept (a template of a few hundred bytes each); past it the oldest goes."""
+"""Calls kept (a template of a few hundred bytes each); past it all go, as in
+`checker._keep`."""
+
+KEPT_PER_TEXT = 256
+"""New calls one text keeps at most: a long file of calls all new pays for keeping a few
+hundred of them, not for each (the next reads keep more)."""
 
 CALL_TEXT_AT_MOST = 200
 """Longest call text kept: what is kept stays small, whatever the files checked."""
 
 _calls: dict[str, tuple] = {}
+_met: set[str] = set()
+"""Call texts read once: `_keep` makes a template the second time."""
 _WS = " \t\x0c\r\n"
 """The grammar's whitespace (``WS``), which may stand around an arrow."""
 
@@ -138,10 +145,18 @@ def _from_kept(text: str) -> ast.Chain | None:
     if '"' in text or "#" in text or ":" in text:
         return None
     pieces = text.split("->")
-    written = [piece.strip(_WS) for piece in pieces]
-    templates = [_calls.get(call) for call in written]
-    if templates.count(None) > 1 + len(templates) // 8:
-        return None  # mostly new text: reading it whole is faster
+    written = []
+    templates = []
+    new = 1 + len(pieces) // 8  # more new calls than that: reading it whole is faster
+    for piece in pieces:
+        call = piece.strip(_WS)
+        template = _calls.get(call)
+        if template is None:
+            new -= 1
+            if new < 0:
+                return None
+        written.append(call)
+        templates.append(template)
     for at, template in enumerate(templates):
         if template is None:  # a call reads alike alone: it starts and ends a token
             call = written[at]
@@ -152,20 +167,32 @@ def _from_kept(text: str) -> ast.Chain | None:
     index = LineIndex(text)
     stages = []
     start = 0
-    for piece, template in zip(pieces, templates):
-        call = _call(template, start + len(piece) - len(piece.lstrip(_WS)), index)
+    for piece, call_text, template in zip(pieces, written, templates):
+        call = _call(template, start + piece.index(call_text), index)
         stages.append(ast.Stage(call, None, call.span))
         start += len(piece) + 2
     return ast.Chain(tuple(stages), stages[0].span.cover(stages[-1].span))
 
 
 def _keep(text: str, chain: ast.Chain) -> None:
-    """Keep the calls of ``chain`` (just read from ``text``) not kept yet."""
+    """Keep the calls of ``chain`` (just read from ``text``) read once before and not kept
+    yet, at most `KEPT_PER_TEXT` of them."""
+    room = KEPT_PER_TEXT
     for stage in chain.stages:
         span = stage.call.span
         written = text[span.start : span.end]
-        if written not in _calls and _keepable(written):
+        if written in _calls:
+            continue
+        if written not in _met:  # a template the second time: once costs a set entry
+            if len(written) <= CALL_TEXT_AT_MOST:
+                if len(_met) >= 4 * CALLS_AT_MOST:
+                    _met.clear()
+                _met.add(written)
+        elif _keepable(written):
             _keep_call(written, stage.call, span.start)
+            room -= 1
+            if not room:
+                return
 
 
 def _keepable(written: str) -> bool:
@@ -180,7 +207,7 @@ def _keep_call(written: str, call: ast.Call, base: int) -> tuple:
     template = _template(call, base)
     if _keepable(written):
         if len(_calls) >= CALLS_AT_MOST:
-            del _calls[next(iter(_calls))]  # the oldest
+            _calls.clear()  # all, as `checker._keep` does
         _calls[written] = template
     return template
 
@@ -201,7 +228,7 @@ def _template(node: ast.Call, base: int) -> tuple:
 def _value_template(value: ast.Value, base: int) -> tuple:
     kind = type(value)
     if kind is ast.Call:
-        return ("call", _template(value, base))  # type: ignore[arg-type]
+        return ("call", _template(value, base), 0, 0)  # type: ignore[arg-type]
     span = value.span
     if kind is ast.Tuple or kind is ast.List:
         items = tuple(_value_template(item, base) for item in value.items)  # type: ignore[union-attr]
@@ -217,7 +244,11 @@ def _call(template: tuple, base: int, index: LineIndex) -> ast.Call:
     name, name_start, name_end, arg_templates, end = template
     args = []
     for key, key_start, key_end, value_template in arg_templates:
-        value = _value(value_template, base, index)
+        kind, payload, value_start, value_end = value_template
+        if kind in _SCALARS:  # `_value`, written out for what nearly every argument is
+            value = kind(payload, Span(base + value_start, base + value_end, index))
+        else:
+            value = _value(value_template, base, index)
         if key is None:
             args.append(ast.Arg(None, None, value, value.span))
         else:
@@ -227,6 +258,9 @@ def _call(template: tuple, base: int, index: LineIndex) -> ast.Call:
     return ast.Call(
         name, Span(start, base + name_end, index), tuple(args), Span(start, base + end, index)
     )
+
+
+_SCALARS = frozenset((ast.Int, ast.Float, ast.Word, ast.String))
 
 
 def _value(template: tuple, base: int, index: LineIndex) -> ast.Value:
