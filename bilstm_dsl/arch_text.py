@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from . import keras_config as kc
 from . import values as v
 from .layers import ALIASES, LAYERS, LayerSpec
+from .objects import ArgObject
 
 _BY_CLASS = {spec.keras_class: spec for spec in LAYERS.values()}
 
@@ -458,6 +459,10 @@ def _literal(value: object, kind: v.Type | None = None) -> str:
             if value.lower() not in ("true", "false", "none"):
                 return value
         return _quoted(value)
+    if isinstance(value, ArgObject):  # ``l2(0.001)``: positional first, as Keras orders them
+        shown = [_literal(x) for _, x in value.args[: value.positional]]
+        shown += [f"{key}={_literal(x)}" for key, x in value.args[value.positional :]]
+        return f"{value.spec.name}({', '.join(shown)})"
     if isinstance(value, tuple) and kind is v.LAYER_LIST:
         return "[" + ", ".join(write(item) for item in value) + "]"  # type: ignore[arg-type]
     if isinstance(value, tuple):

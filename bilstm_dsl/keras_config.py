@@ -1,4 +1,4 @@
-"""The vocabulary of Keras's saved configs, as `.arch` writes it: standard library only.
+"""The vocabulary of Keras's saved configs, as `.arch` writes it, read without Keras.
 
 A layer's ``get_config()`` does not hold what its constructor was given, but what Keras made
 of it: ``"glorot_uniform"`` is saved as ``{"class_name": "GlorotUniform", "config": {...}}``,
@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import math
 import re
+import struct
+
+from .objects import NUMBER, OBJECTS, ArgObject, lookup
 
 INITIALIZER_CLASSES = {
     "glorot_normal": "GlorotNormal",
@@ -155,28 +158,18 @@ def _object(raw: object, what: str) -> tuple[str, dict[str, object]]:
     return raw["class_name"], config
 
 
-def _defaults_only(cls: str, config: dict[str, object], defaults: dict[str, object], what: str):
-    for key, value in config.items():
-        if key not in defaults:
-            raise Unexpressible(f"the {what} {cls} with `{key}={_show(value)}`")
-        if not same(value, defaults[key]):
-            raise Unexpressible(
-                f"the {what} {cls}({key}={_show(value)}): .arch names {what}s by name "
-                f"only, with Keras's defaults ({key}={_show(defaults[key])})"
-            )
-
-
-def initializer(raw: object) -> str:
-    """The `.arch` name of a saved initializer: ``glorot_uniform``."""
+def initializer(raw: object) -> str | ArgObject:
+    """A saved initializer as `.arch` writes it: its name (``glorot_uniform``) when Keras
+    makes the same from the name, else the call (``random_normal(stddev=0.01)``)."""
     if isinstance(raw, str):  # Keras 2 sometimes saved the name itself
         if raw.lower() in INITIALIZER_CLASSES:
             return raw.lower()
         raise Unexpressible(f"the initializer `{raw}`")
     cls, config = _object(raw, "initializer")
-    if cls not in INITIALIZER_DEFAULTS:
-        raise Unexpressible(f"the initializer {cls}")
-    _defaults_only(cls, config, INITIALIZER_DEFAULTS[cls], "initializer")
-    return snake(cls)
+    defaults = INITIALIZER_DEFAULTS.get(cls)
+    if defaults is not None and _at_defaults(config, defaults):
+        return snake(cls)
+    return _as_call(cls, config, "initializer")
 
 
 def same_initializer(a: str, b: object) -> bool:
@@ -193,25 +186,77 @@ def _initializer_class(name: str) -> str | None:
     return known if known is not None else (name if name in INITIALIZER_CLASSES.values() else None)
 
 
-def regularizer(raw: object) -> str | None:
-    """The `.arch` name of a saved regularizer (None for none)."""
+def regularizer(raw: object) -> str | ArgObject | None:
+    """A saved regularizer as `.arch` writes it (None for none): ``l2`` when Keras makes
+    the same from the name, else ``l2(0.001)``."""
     return _named(raw, REGULARIZERS, "regularizer")
 
 
-def constraint(raw: object) -> str | None:
-    """The `.arch` name of a saved constraint (None for none)."""
+def constraint(raw: object) -> str | ArgObject | None:
+    """A saved constraint as `.arch` writes it (None for none): ``non_neg``, ``max_norm(3)``."""
     return _named(raw, CONSTRAINTS, "constraint")
 
 
-def _named(raw: object, table: dict[str, tuple[str, dict[str, object]]], what: str) -> str | None:
+def _named(
+    raw: object, table: dict[str, tuple[str, dict[str, object]]], what: str
+) -> str | ArgObject | None:
     if raw is None:
         return None
     cls, config = _object(raw, what)
-    if cls not in table:
+    if cls in table and _at_defaults(config, table[cls][1]):
+        return table[cls][0]
+    return _as_call(cls, config, what)
+
+
+def _at_defaults(config: dict[str, object], defaults: dict[str, object]) -> bool:
+    """Whether ``config`` is what Keras makes from the name alone."""
+    config = _unshared(config)
+    return all(key in defaults and same(value, defaults[key]) for key, value in config.items())
+
+
+def _as_call(cls: str, config: dict[str, object], what: str) -> ArgObject:
+    """A saved object as the `.arch` call that makes it (`objects`), by the name Keras
+    registers for the class: the arguments that differ from Keras's defaults, in Keras's
+    order, its leading numbers positional (``l2(0.001)``, ``glorot_uniform(seed=42)``)."""
+    spec = OBJECTS.get(snake(cls)) or lookup(cls)
+    if spec is None or spec.kind != what:
         raise Unexpressible(f"the {what} {cls}")
-    name, defaults = table[cls]
-    _defaults_only(cls, config, defaults, what)
-    return name
+    config = _unshared(config)
+    known = {p.name for p in spec.params}
+    for key, value in config.items():
+        if key not in known:
+            raise Unexpressible(f"the {what} {cls} with `{key}={_show(value)}`")
+    args = tuple(
+        (p.name, _saved_value(config[p.name]))
+        for p in spec.params
+        if p.name in config and not same(config[p.name], p.default)
+    )
+    positional = 0
+    while (
+        positional < len(args)
+        and args[positional][0] == spec.params[positional].name
+        and spec.params[positional].type is NUMBER
+    ):
+        positional += 1
+    return ArgObject(spec, args, positional)
+
+
+def _saved_value(value: object) -> object:
+    """A value of a saved object's config as `.arch` writes it: lists as tuples, and a
+    factor Keras kept in float32 (0.001 saved as 0.0010000000474974513) as the shortest
+    number with the same float32, which builds the same model."""
+    if isinstance(value, list):
+        return tuple(_saved_value(item) for item in value)
+    if type(value) is not float or not math.isfinite(value):
+        return value
+    single = struct.pack("<f", value)
+    if struct.unpack("<f", single)[0] != value:
+        return value  # not a float32 value: written as saved
+    for digits in range(1, 18):
+        shorter = float(f"{value:.{digits}g}")
+        if struct.pack("<f", shorter) == single:
+            return shorter
+    return value
 
 
 def activation(raw: object) -> str | None:

@@ -130,15 +130,25 @@ def test_unknown_argument_names_the_argument():
     assert "`lora_rank=4`" in problem.message
 
 
-def test_a_regularizer_factor_is_not_expressible():
+def test_a_regularizer_factor_is_written_as_a_call():
     model = copy.deepcopy(TF_KERAS_SEQUENTIAL)
     model["config"]["layers"][3]["config"]["kernel_regularizer"] = {
         "class_name": "L2",
         "config": {"l2": 1e-4},
     }
+    imported = import_model(model)
+    assert "kernel_regularizer=l2(0.0001)" in imported.text and imported.result.ok
+
+
+def test_an_object_argument_arch_cannot_write_is_named():
+    model = copy.deepcopy(TF_KERAS_SEQUENTIAL)
+    model["config"]["layers"][3]["config"]["kernel_regularizer"] = {
+        "class_name": "L2",
+        "config": {"l2": 1e-4, "scale": 2},
+    }
     problem = _problem(model)
     assert (problem.code, problem.layer.name) == ("I102", "dense")
-    assert "`kernel_regularizer`" in problem.message and "l2=0.0001" in problem.message
+    assert "`kernel_regularizer`" in problem.message and "`scale=2`" in problem.message
 
 
 def test_a_mixed_precision_policy_is_not_expressible():

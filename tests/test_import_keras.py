@@ -203,7 +203,33 @@ def _masked(keras):
     return keras.Model(inputs, L.Activation("gelu")(x), name="hand_masked")
 
 
-HAND_WRITTEN = [_sequential, _functional, _stateful, _masked]
+def _argument_objects(keras):
+    """Regularizers, initializers and constraints with arguments, as papers' code writes
+    them: imported as calls (``l2(0.0001)``), with the factors Keras keeps in float32."""
+    L, R, Init, C = keras.layers, keras.regularizers, keras.initializers, keras.constraints
+    inputs = keras.Input((20, 8))
+    x = L.LSTM(
+        16,
+        return_sequences=True,
+        kernel_regularizer=R.L2(1e-4),
+        recurrent_regularizer=R.L1L2(l2=0.001),
+        kernel_initializer=Init.GlorotUniform(seed=42),
+        recurrent_initializer=Init.Orthogonal(gain=0.5),
+        kernel_constraint=C.MaxNorm(3),
+    )(inputs)
+    x = L.Dense(
+        4,
+        kernel_initializer=Init.RandomNormal(stddev=0.01),
+        bias_initializer=Init.Constant(0.1),
+        bias_regularizer=R.L1(0.02),
+        activity_regularizer=R.L2(0.005),
+        kernel_constraint=C.MinMaxNorm(0.1, 2.0, axis=[0, 1]),
+    )(x)
+    x = L.Dense(3, kernel_regularizer=R.OrthogonalRegularizer(0.1, mode="columns"))(x)
+    return keras.Model(inputs, x, name="hand_objects")
+
+
+HAND_WRITTEN = [_sequential, _functional, _stateful, _masked, _argument_objects]
 
 
 def _configs(model) -> list[dict]:
@@ -420,9 +446,16 @@ def _mixed_precision(keras, L):
     return keras.Sequential([keras.Input((3,)), L.Dense(2, dtype="mixed_float16", name="half")])
 
 
-def _l2_factor(keras, L):
-    regularizer = keras.regularizers.L2(1e-4)
-    return keras.Sequential([keras.Input((3,)), L.Dense(2, kernel_regularizer=regularizer)])
+def _custom_regularizer(keras, L):
+    @keras.saving.register_keras_serializable("bilstm_dsl_tests")
+    class Smooth(keras.regularizers.Regularizer):
+        def __call__(self, x):
+            return keras.ops.sum(keras.ops.square(x[1:] - x[:-1]))
+
+        def get_config(self):
+            return {}
+
+    return keras.Sequential([keras.Input((3,)), L.Dense(2, kernel_regularizer=Smooth())])
 
 
 def _unbuilt(keras, L):
@@ -448,7 +481,7 @@ PROBLEMS = [
     (_lambda, "I101", "double", "`Lambda` has no .arch form"),
     (_operation, "I101", "exp", "keras.ops.exp"),
     (_mixed_precision, "I102", "half", "`mixed_float16`"),
-    (_l2_factor, "I102", "dense", "L2(l2=0.0001)"),
+    (_custom_regularizer, "I102", "dense", "the custom regularizer `bilstm_dsl_tests>Smooth`"),
     (_unbuilt, "I104", None, "before it was built"),
 ]
 
