@@ -278,9 +278,10 @@ def _remake(recipe: tuple, call: ast.Call) -> Layer:
     spec, args, spans, inner_recipe = recipe
     inner = None if inner_recipe is None else _remake(inner_recipe, call)
     layer = Layer(spec, call.name, call, inner)
-    layer.args = args.copy()
+    made_args = layer.args
+    made_args.update(args)  # into the layer's own new dict, in the order bound
     if inner is not None:
-        layer.args["layer"] = inner
+        made_args["layer"] = inner
     written = call.args
     made = layer.spans  # a loop, not a comprehension: its frame costs more than 1-2 spans
     for name, at in spans:
