@@ -91,9 +91,14 @@ def apply(
         if _too_big(ctx, layer, index, out):
             return None, None
         if key is not None:
-            if len(_outputs) >= OUTPUTS_AT_MOST:
-                _outputs.clear()  # all, as `checker._keep` does
-            _outputs[key] = out
+            if key not in _met:  # kept the second time: keys met once would crowd out the rest
+                if len(_met) >= 4 * OUTPUTS_AT_MOST:
+                    _met.clear()
+                _met.add(key)
+            else:
+                if len(_outputs) >= OUTPUTS_AT_MOST:
+                    _outputs.clear()  # all, as `checker._keep` does
+                _outputs[key] = out
     for lint in stage_lints(layer):
         lint(ctx, layer, index, flow)
     if (
@@ -132,7 +137,10 @@ _outputs: dict[tuple[str, tuple], Output] = {}
 layer its text alone determines (`checker.bind_stages`): a rule is a pure function of the
 layer and the shapes, and its `Output` is read, never changed, so the next stage of that
 text given those shapes takes it as it is. Only outputs that passed `_too_big`, and only
-for shapes whose every size is an int or None (no `Sym`, which compares symbolically)."""
+for shapes whose every size is an int or None (no `Sym`, which compares symbolically), and
+the second time a key is met (`_met`)."""
+
+_met: set[tuple[str, tuple]] = set()
 
 
 INT64 = 2**63

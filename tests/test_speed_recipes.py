@@ -34,6 +34,7 @@ SPECS = [
 
 
 def _forget() -> None:
+    infer._met.clear()
     checker._met.clear()
     checker._recipes.clear()
     checker._input_recipes.clear()
