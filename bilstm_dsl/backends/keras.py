@@ -71,18 +71,36 @@ def _count_name(class_name: str) -> None:
 def _keep_in_config(layer: Any, written: dict[str, object]) -> None:
     """Make ``layer.get_config()`` include every argument in ``written`` that Keras's own
     config leaves out (see the module docstring); Keras's value wins wherever it has one.
-    Which ones those are is found when the config is asked for, not here: making a
-    recurrent layer's config costs a millisecond, and building a model must cost what the
-    hand-written code costs (bench/bench_check.py)."""
-    extras = {k: v for k, v in written.items() if not isinstance(v, Call)}
-    if not extras:
+
+    Which arguments a class's config leaves out is asked of its first layer written with
+    those arguments, then remembered (`_LEFT_OUT`): a recurrent layer's config costs about
+    a millisecond to make, a few per cent of building the model, and a process that builds
+    models one after another (a notebook, a search over sizes) would pay it each time. The
+    method is replaced only where something is left out: a layer with a method of its
+    own is serialized differently by Keras (its default config is read off the
+    constructor's arguments only for a class whose `get_config` is Keras's own)."""
+    keys = frozenset(k for k, v in written.items() if not isinstance(v, Call))
+    if not keys:
         return
+    seen = (type(layer), keys)
+    left_out = _LEFT_OUT.get(seen)
+    if left_out is None:
+        config = layer.get_config()
+        left_out = _LEFT_OUT[seen] = frozenset(k for k in keys if k not in config)
+    if not left_out:
+        return
+    extras = {k: written[k] for k in left_out}
+    original = layer.get_config
 
     def get_config(self: Any) -> dict[str, Any]:
-        config = type(self).get_config(self)
+        config = original()
         return {**config, **{k: v for k, v in extras.items() if k not in config}}
 
     layer.get_config = types.MethodType(get_config, layer)
+
+
+_LEFT_OUT: dict[tuple[type, frozenset[str]], frozenset[str]] = {}
+"""Per layer class and set of arguments written, those its config leaves out."""
 
 
 def _tensors(env: dict[str, Any], value: Any) -> Any:
