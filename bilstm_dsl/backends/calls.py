@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..layers import snake_case
 from ..model import Layer
 from ..objects import ArgObject
 
@@ -68,3 +69,21 @@ def layer_call(layer: Layer, name: str | None = None) -> Call:
     elif "name" in layer.args:
         kwargs["name"] = layer.args["name"]
     return Call(spec.keras_class, tuple(args), kwargs, origin=getattr(spec, "origin", None) or None)
+
+
+NAMED_BY_KERAS = frozenset({"Concatenate"})
+"""Layers whose automatic name Keras also gives an operation of its own: concatenating two
+masks makes an operation named ``concatenate``. A layer named so by hand does not count
+towards Keras's names, so the operation takes the same name and the model fails ("The name
+"concatenate" is used 2 times"). The Python written lets Keras name these layers, as a
+careful person does, and `build` counts the name it gives as Keras would have."""
+
+
+def keras_names_itself(call: Call) -> bool:
+    """Whether ``call`` is of `NAMED_BY_KERAS` and named as Keras would name it itself
+    (``concatenate``, ``concatenate_2``), not as the spec names it."""
+    name = call.kwargs.get("name")
+    if call.cls not in NAMED_BY_KERAS or not isinstance(name, str) or call.origin:
+        return False
+    auto = snake_case(call.cls)
+    return name == auto or (name.startswith(auto + "_") and name[len(auto) + 1 :].isdigit())

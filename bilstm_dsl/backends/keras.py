@@ -28,6 +28,7 @@ import keras
 from ..layers import snake_case
 from ..model import CheckResult
 from ..opaque import import_refused
+from .calls import keras_names_itself
 from .graph_plan import GraphPlan, Ref
 from .plan import Call, plan
 
@@ -46,8 +47,8 @@ def _instantiate(value: Any) -> Any:
     layer = cls(*args, **kwargs)
     if value.module != "layers":  # an argument object: its config is Keras's own
         return layer
-    if "name" in kwargs:
-        _count_name(cls.__name__)
+    if keras_names_itself(value):
+        keras.backend.get_uid(snake_case(value.cls))  # as Keras counts a name it gives
     _keep_in_config(layer, value.kwargs)
     if value.cls == "Bidirectional":
         # Keras rebuilds both directions from the wrapped layer's config (a backward layer
@@ -58,14 +59,6 @@ def _instantiate(value: Any) -> Any:
         if "backward_layer" not in value.kwargs:
             _keep_in_config(layer.backward_layer, wrapped.kwargs)
     return layer
-
-
-def _count_name(class_name: str) -> None:
-    """Count a layer named here as Keras counts one it names itself (``auto_name``): an
-    operation Keras names later must not take the same name. Concatenating two masks makes
-    an operation Keras names ``concatenate``, which a ``Concatenate`` layer named
-    ``concatenate`` by hand would already hold ("The name is used 2 times in the model")."""
-    keras.backend.get_uid(snake_case(class_name))
 
 
 def _keep_in_config(layer: Any, written: dict[str, object]) -> None:
@@ -118,7 +111,6 @@ def _build_graph(steps: GraphPlan) -> keras.Model:
         if line.kind == "input":
             assert line.call is not None
             made: Any = keras.Input(**line.call.kwargs)
-            _count_name("InputLayer")
         elif line.kind == "layer":
             made = _instantiate(line.call)
         else:
@@ -158,7 +150,6 @@ def build_model(
             return _build_graph(steps)
     with scope:
         inputs = keras.Input(**steps.input)
-        _count_name("InputLayer")
         x: Any = inputs
         for step in steps.steps:
             x = _instantiate(step.call)(x, **step.call_kwargs)

@@ -9,8 +9,8 @@ inject code.
 
 from __future__ import annotations
 
-from ..layers import snake_case
 from ..shapes import tuple_text
+from .calls import keras_names_itself
 from .graph_plan import GraphPlan, Ref
 from .plan import Call, Plan
 
@@ -183,23 +183,10 @@ def _tensors(value: object) -> str:
     return _literal(value)
 
 
-_NAMED_BY_KERAS = frozenset({"Concatenate"})
-"""Layers whose automatic name Keras also gives an operation of its own: concatenating two
-masks makes an operation named ``concatenate``. A layer named so by hand does not count
-towards Keras's names, so the operation takes the same name and the model fails ("The name
-"concatenate" is used 2 times"). The code written lets Keras name these layers, as a
-careful person does; in a new process the names are the ones the checker gives. (`build`
-counts the names it gives instead: `backends.keras._count_name`.)"""
-
-
 def _as_written(call: Call) -> Call:
-    """``call``, without its ``name`` when Keras must give that name itself."""
-    name = call.kwargs.get("name")
-    if call.cls not in _NAMED_BY_KERAS or not isinstance(name, str):
+    """``call``, without its ``name`` where Keras must give that name itself."""
+    if not keras_names_itself(call):
         return call
-    auto = snake_case(call.cls)
-    if name != auto and not (name.startswith(auto + "_") and name[len(auto) + 1 :].isdigit()):
-        return call  # a name the spec gives
     kwargs = {k: v for k, v in call.kwargs.items() if k != "name"}
     return Call(call.cls, call.args, kwargs, call.module, call.origin)
 

@@ -245,6 +245,22 @@ def test_seed_architectures_equal_hand_written_keras(name, keras):
     )
 
 
+def test_a_new_session_names_every_layer_as_the_written_code_does(keras):
+    """Wrapped layers included: the names `compile` gives do not count towards Keras's own
+    (only a name Keras itself would clash with does: `backends.calls.NAMED_BY_KERAS`), so
+    the LSTM inside `bidirectional` is `lstm`, as in the code `compile --emit python`
+    writes and a careful person writes. bench/bench_check.py builds the same pair."""
+    keras.backend.clear_session()
+    compiled = bilstm_dsl.build(EXAMPLES / "stacked_lstm_bilstm_seq.arch").get_config()
+    keras.backend.clear_session()
+    L = keras.layers
+    inputs = keras.Input(shape=(20, 1), name="input_layer")
+    x = L.LSTM(50, return_sequences=True, name="lstm")(inputs)
+    x = L.Bidirectional(L.LSTM(50, return_sequences=True), name="bidirectional")(x)
+    outputs = L.TimeDistributed(L.Dense(1), name="time_distributed")(x)
+    assert compiled == keras.Model(inputs, outputs, name="stacked_lstm_bilstm_seq").get_config()
+
+
 # -- saving and emitting
 
 
