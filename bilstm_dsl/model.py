@@ -348,7 +348,9 @@ DTYPE_BYTES = {"float16": 2, "bfloat16": 2, "float32": 4, "float64": 8}
 def weights_bytes(stages: tuple[StageInfo, ...] | list[StageInfo], dtype: str = "float32") -> int:
     """Bytes the model's weights take in memory: every parameter (trainable or not) as one
     value of ``dtype`` (Keras's default float32: 4 bytes)."""
-    params = sum(s.trainable for s in stages) + sum(s.non_trainable for s in stages)
+    params = 0
+    for s in stages:  # a loop, not two generator sums: W504 asks at every check
+        params += s.trainable + s.non_trainable
     return params * DTYPE_BYTES.get(dtype, 4)
 
 
@@ -362,8 +364,8 @@ def memory_bytes() -> int | None:
     bytes, else this machine's physical memory; None where neither is known."""
     import os
 
-    given = os.environ.get(MEMORY_VARIABLE, "").strip()
-    if given.isdigit():
+    given = os.environ.get(MEMORY_VARIABLE)
+    if given is not None and given.strip().isdigit():
         return int(given)
     return _physical_memory()
 
