@@ -348,9 +348,7 @@ DTYPE_BYTES = {"float16": 2, "bfloat16": 2, "float32": 4, "float64": 8}
 def weights_bytes(stages: tuple[StageInfo, ...] | list[StageInfo], dtype: str = "float32") -> int:
     """Bytes the model's weights take in memory: every parameter (trainable or not) as one
     value of ``dtype`` (Keras's default float32: 4 bytes)."""
-    params = 0
-    for s in stages:  # a loop, not two generator sums: W504 asks at every check
-        params += s.trainable + s.non_trainable
+    params = sum([s.trainable + s.non_trainable for s in stages])  # one pass, at every check
     return params * DTYPE_BYTES.get(dtype, 4)
 
 
