@@ -18,6 +18,7 @@ from . import ast
 from .bind import resolve_input, resolve_stage
 from .diagnostics import Diagnostic, Span
 from .infer import infer
+from .kept import TEXT_AT_MOST, Kept
 from .layers import INPUT, LAYERS
 from .lints import MODEL_LINTS
 from .model import ERROR, MAX_SOURCE_BYTES, CheckResult, Context, Graph, Layer, StageInfo
@@ -154,8 +155,8 @@ def bind_stages(ctx: Context, given: Layer | None = None) -> tuple[Layer | None,
         else:
             reported = len(ctx.diags)
             input_layer = resolve_input(ctx)
-            if input_layer is not None and len(ctx.diags) == reported and _met_before(text):
-                _keep(_input_recipes, text, _recipe(input_layer))
+            if input_layer is not None and len(ctx.diags) == reported:
+                _keep(_input_recipes, text, input_layer)
     recipes = _recipes
     texts: list[str | None] = [None] * len(stages)
     room = KEPT_PER_CHECK
@@ -171,52 +172,34 @@ def bind_stages(ctx: Context, given: Layer | None = None) -> tuple[Layer | None,
         reported = len(ctx.diags)
         layer = resolve_stage(ctx, stages[index], index)
         append(layer)
-        if room and layer is not None and len(ctx.diags) == reported and _met_before(text):
+        clean = layer is not None and len(ctx.diags) == reported
+        if room and clean and _keep(recipes, text, layer):  # type: ignore[arg-type]
             room -= 1
-            if _keep(recipes, text, _recipe(layer)):
-                texts[index] = text
+            texts[index] = text
     name_layers(ctx)
     return input_layer, texts
 
 
-def _met_before(text: str) -> bool:
-    """Whether a call of ``text`` bound cleanly before: a recipe is made the second time,
-    so a text met once costs a set entry, not a recipe."""
-    if text in _met:
-        return True
-    if len(text) <= TEXT_AT_MOST:
-        if len(_met) >= 4 * RECIPES_AT_MOST:
-            _met.clear()
-        _met.add(text)
-    return False
-
-
-def _keep(recipes: dict[str, tuple], text: str, recipe: tuple | None) -> bool:
-    """Keep ``recipe`` for ``text``, if there is one and the text is short; past
-    `RECIPES_AT_MOST` all go and keeping starts again."""
-    if recipe is None or len(text) > TEXT_AT_MOST:
+def _keep(recipes: Kept, text: str, layer: Layer) -> bool:
+    """Keep ``layer``'s recipe for ``text`` (the second time a short text bound cleanly,
+    `kept.Kept`); whether it is kept."""
+    if len(text) > TEXT_AT_MOST or not recipes.met_before(text):
         return False
-    if len(recipes) >= RECIPES_AT_MOST:
-        recipes.clear()  # not the oldest alone: a dict walks its deleted slots to find it
-    recipes[text] = recipe
+    recipe = _recipe(layer)
+    if recipe is None:
+        return False
+    recipes.keep(text, recipe)
     return True
 
 
 # -- recipes: a call that bound cleanly, kept by its text
 
-RECIPES_AT_MOST = 4096
-"""Recipes kept (a few hundred bytes each); past it all go (`_keep`)."""
-
 KEPT_PER_CHECK = 256
 """New recipes one check makes at most: a long file of calls all new pays for keeping a
 few hundred of them, not for each (the next checks keep more)."""
 
-TEXT_AT_MOST = 200
-"""Longest call text a recipe is kept for: what is kept stays small, whatever the file."""
-
-_recipes: dict[str, tuple] = {}
-_input_recipes: dict[str, tuple] = {}
-_met: set[str] = set()
+_recipes = Kept()
+_input_recipes = Kept()
 """Binding a chain's call depends on nothing but its text (the registry is fixed; values
 are coerced from the text alone), so the next call of the same text, in another spec or
 after an edit elsewhere, is made from a recipe (`_recipe`, `_remake`): a new `Layer`,
@@ -224,8 +207,8 @@ new ``args`` and ``spans`` dicts, the same immutable values, and the spans of th
 call's own arguments, exactly what binding it again gives. Only for built-in layers whose
 values are numbers, strings, booleans, None or tuples of them, wrapping at most the layer
 a short form makes of the same call (``bilstm(8)``); the rest is bound every time. The
-input's are kept apart (`_input_recipes`), as only the first stage may be an input. A
-recipe is made the second time a text is met (`_met_before`)."""
+input's are kept apart (`_input_recipes`), as only the first stage may be an input. What
+is kept, and when, is `kept.Kept`'s policy."""
 
 _PLAIN = frozenset((int, float, str, bool, type(None)))
 _BUILT_IN = {spec.name: spec for spec in (*LAYERS.values(), INPUT)}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from . import ast
 from .explain import shape_error
+from .kept import Kept
 from .layers import ACTIVATION_BOOL, ACTIVATION_INT
 from .lints import stage_lints
 from .model import NOTE, WARNING, Context, Flow, Layer, StageInfo
@@ -90,15 +91,8 @@ def apply(
             return None, None
         if _too_big(ctx, layer, index, out):
             return None, None
-        if key is not None:
-            if key not in _met:  # kept the second time: keys met once would crowd out the rest
-                if len(_met) >= 4 * OUTPUTS_AT_MOST:
-                    _met.clear()
-                _met.add(key)
-            else:
-                if len(_outputs) >= OUTPUTS_AT_MOST:
-                    _outputs.clear()  # all, as `checker._keep` does
-                _outputs[key] = out
+        if key is not None and _outputs.met_before(key):
+            _outputs.keep(key, out)
     for lint in stage_lints(layer):
         lint(ctx, layer, index, flow)
     if (
@@ -129,18 +123,13 @@ def apply(
     return info, after
 
 
-OUTPUTS_AT_MOST = 4096
-"""Shape rules' outputs kept (`_outputs`); past it all go, as in `checker._keep`."""
-
-_outputs: dict[tuple[str, tuple], Output] = {}
+_outputs = Kept()
 """(a call's text, the shapes it received) -> what its shape rule gave, for a call whose
 layer its text alone determines (`checker.bind_stages`): a rule is a pure function of the
 layer and the shapes, and its `Output` is read, never changed, so the next stage of that
 text given those shapes takes it as it is. Only outputs that passed `_too_big`, and only
-for shapes whose every size is an int or None (no `Sym`, which compares symbolically), and
-the second time a key is met (`_met`)."""
-
-_met: set[tuple[str, tuple]] = set()
+for shapes whose every size is an int or None (no `Sym`, which compares symbolically), as
+`kept.Kept` keeps."""
 
 
 INT64 = 2**63

@@ -22,6 +22,7 @@ from itertools import accumulate, chain
 
 from . import ast, lexer
 from .diagnostics import Diagnostic, LineIndex, Span
+from .kept import TEXT_AT_MOST, Kept
 from .lexer import MAX_DEPTH, MAX_DIGITS, unescape
 from .records import Record
 
@@ -120,20 +121,12 @@ def _parse(text: str) -> ParseResult:
 # comment or an assertion (``"``, ``#``, ``:``, which could hide or add an arrow) is
 # always read. `tests/test_speed_recipes.py` checks both ways give the same tree.
 
-CALLS_AT_MOST = 4096
-"""Calls kept (a template of a few hundred bytes each); past it all go, as in
-`checker._keep`."""
-
 KEPT_PER_TEXT = 256
 """New calls one text keeps at most: a long file of calls all new pays for keeping a few
 hundred of them, not for each (the next reads keep more)."""
 
-CALL_TEXT_AT_MOST = 200
-"""Longest call text kept: what is kept stays small, whatever the files checked."""
-
-_calls: dict[str, tuple] = {}
-_met: set[str] = set()
-"""Call texts read once: `_keep` makes a template the second time."""
+_calls = Kept()
+"""A call's text -> its template (`_template`), kept as `kept` says."""
 _WS = " \t\x0c\r\n"
 """The grammar's whitespace (``WS``), which may stand around an arrow."""
 
@@ -160,7 +153,7 @@ def _from_kept(text: str) -> ast.Chain | None:
     for at, template in enumerate(templates):
         if template is None:  # a call reads alike alone: it starts and ends a token
             call = written[at]
-            alone = read_chain(call) if len(call) <= CALL_TEXT_AT_MOST else None
+            alone = read_chain(call) if len(call) <= TEXT_AT_MOST else None
             if alone is None or len(alone.stages) != 1:
                 return None
             templates[at] = _keep_call(call, alone.stages[0].call, 0)
@@ -181,15 +174,10 @@ def _keep(text: str, chain: ast.Chain) -> None:
     for stage in chain.stages:
         span = stage.call.span
         written = text[span.start : span.end]
-        if written in _calls:
+        if written in _calls or not _keepable(written):
             continue
-        if written not in _met:  # a template the second time: once costs a set entry
-            if len(written) <= CALL_TEXT_AT_MOST:
-                if len(_met) >= 4 * CALLS_AT_MOST:
-                    _met.clear()
-                _met.add(written)
-        elif _keepable(written):
-            _keep_call(written, stage.call, span.start)
+        if _calls.met_before(written):
+            _calls.keep(written, _template(stage.call, span.start))
             room -= 1
             if not room:
                 return
@@ -197,18 +185,14 @@ def _keep(text: str, chain: ast.Chain) -> None:
 
 def _keepable(written: str) -> bool:
     """Whether a call of this text is kept: short, and nothing `_from_kept` never builds."""
-    return len(written) <= CALL_TEXT_AT_MOST and not (
-        '"' in written or "#" in written or ":" in written
-    )
+    return len(written) <= TEXT_AT_MOST and not ('"' in written or "#" in written or ":" in written)
 
 
 def _keep_call(written: str, call: ast.Call, base: int) -> tuple:
     """``call``'s template (its offsets less ``base``), kept if `_keepable`."""
     template = _template(call, base)
     if _keepable(written):
-        if len(_calls) >= CALLS_AT_MOST:
-            _calls.clear()  # all, as `checker._keep` does
-        _calls[written] = template
+        _calls.keep(written, template)
     return template
 
 

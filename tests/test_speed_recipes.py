@@ -34,11 +34,9 @@ SPECS = [
 
 
 def _forget() -> None:
-    infer._met.clear()
-    checker._met.clear()
-    checker._recipes.clear()
-    checker._input_recipes.clear()
-    infer._outputs.clear()
+    checker._recipes.forget()
+    checker._input_recipes.forget()
+    infer._outputs.forget()
 
 
 def _seen(result) -> tuple:  # noqa: ANN001
@@ -100,11 +98,11 @@ def test_an_input_kept_from_the_first_stage_is_not_taken_later():
 
 def test_what_is_kept_is_bounded():
     _forget()
-    for i in range(checker.RECIPES_AT_MOST + 50):
+    for i in range(checker._recipes.most + 50):
         check(f"input({i + 1}, 2) -> dense({i + 1})")
-    assert len(checker._recipes) <= checker.RECIPES_AT_MOST
-    assert len(checker._input_recipes) <= checker.RECIPES_AT_MOST
-    assert len(infer._outputs) <= infer.OUTPUTS_AT_MOST
+    assert len(checker._recipes) <= checker._recipes.most
+    assert len(checker._input_recipes) <= checker._input_recipes.most
+    assert len(infer._outputs) <= infer._outputs.most
     assert check("input(3, 2) -> dense(4)").stages[0].params == 12
 
 
