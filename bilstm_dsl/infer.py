@@ -57,7 +57,7 @@ def apply(
 ) -> tuple[StageInfo | None, Flow | None]:
     """Stage ``index``: ``layer`` applied to ``flow``; what it builds and what flows out,
     or (None, None) after reporting why Keras would fail there. (Runs for every stage of
-    chains 100,000 long: the common case, float32 and no mask, is written out.)
+    chains 100,000 long: the common case, float32, skips `dtype_mode`.)
 
     ``text``, when given, is the text of a call that determines ``layer`` alone (a chain's
     call bound from its text, `checker.bind_stages`): its shape rule's output for these
@@ -95,21 +95,7 @@ def apply(
             _outputs.keep(key, out)
     for lint in stage_lints(layer):
         lint(ctx, layer, index, flow)
-    if (
-        flow.masked_at is None
-        and len(out.shapes) == 1
-        and len(shapes) == 1
-        and ctx.layers[index].spec.mask != "source"  # type: ignore[union-attr]
-    ):  # `next_flow` for one tensor in and out, no mask: the common case
-        if out.collapses:
-            collapsed: int | None = index
-        elif flow.collapsed_at is None or len(out.shapes[0]) != len(shapes[0]):
-            collapsed = None
-        else:
-            collapsed = flow.collapsed_at
-        after = Flow(out.shapes, index, collapsed, None, None, next_dtype(mode, dtype))
-    else:
-        after = next_flow(ctx, flow, out, index, mode)
+    after = next_flow(ctx, flow, out, index, mode)
     trainable, frozen = out.trainable, out.non_trainable
     args = layer.args  # `layer.get("trainable")`, without the call
     if not (args["trainable"] if "trainable" in args else layer.spec.defaults.get("trainable")):
@@ -206,9 +192,13 @@ def next_flow(ctx: Context, flow: Flow, out: Output, index: int, mode: str | Non
     elif flow.collapsed_at is None:
         collapsed = None
     else:  # the time axis stays dropped while the ranks stay as they were
-        same_rank = len(shapes) == len(flow.shapes) and all(
-            len(a) == len(b) for a, b in zip(shapes, flow.shapes)
-        )
+        before = flow.shapes
+        if len(shapes) == 1 == len(before):  # one tensor in and out: nearly every stage
+            same_rank = len(shapes[0]) == len(before[0])
+        else:
+            same_rank = len(shapes) == len(before) and all(
+                len(a) == len(b) for a, b in zip(shapes, before)
+            )
         collapsed = flow.collapsed_at if same_rank else None
     layer = ctx.layers[index]
     assert layer is not None
