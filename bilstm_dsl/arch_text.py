@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from . import keras_config as kc
 from . import values as v
-from .layers import ALIASES, LAYERS, LayerSpec
+from .layers import ALIASES, LAYERS, LayerSpec, snake_case
 from .objects import ArgObject
 
 _BY_CLASS = {spec.keras_class: spec for spec in LAYERS.values()}
@@ -131,7 +131,7 @@ def translate(layer: dict[str, object], role: str = "top") -> Call:
     if isinstance(module, str) and module.startswith("keras.src.ops"):
         raise ImportProblem(
             "I101",
-            f"the operation `keras.ops.{kc.snake(str(cls))}` used as a layer has no .arch form",
+            f"the operation `keras.ops.{snake_case(str(cls))}` used as a layer has no .arch form",
             ref,
         )
     spec = _BY_CLASS.get(cls) if isinstance(cls, str) else None

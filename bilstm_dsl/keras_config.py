@@ -16,9 +16,9 @@ installed Keras, so a Keras release that changes one fails there, not in a user'
 from __future__ import annotations
 
 import math
-import re
 import struct
 
+from .layers import snake_case
 from .objects import NUMBER, OBJECTS, ArgObject, lookup
 
 INITIALIZER_CLASSES = {
@@ -117,12 +117,6 @@ class Unexpressible(Exception):
     """A saved value that `.arch` has no way to write; the message says what it is."""
 
 
-def snake(class_name: str) -> str:
-    """Keras's ``to_snake_case``: ``GlorotUniform`` -> ``glorot_uniform``."""
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", class_name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
-
-
 def same(a: object, b: object) -> bool:
     """Equal as saved values: lists and tuples alike, numbers within float32's precision
     (Keras saves some factors after a round trip through float32), objects whatever their
@@ -168,7 +162,7 @@ def initializer(raw: object) -> str | ArgObject:
     cls, config = _object(raw, "initializer")
     defaults = INITIALIZER_DEFAULTS.get(cls)
     if defaults is not None and _at_defaults(config, defaults):
-        return snake(cls)
+        return snake_case(cls)
     return _as_call(cls, config, "initializer")
 
 
@@ -218,7 +212,7 @@ def _as_call(cls: str, config: dict[str, object], what: str) -> ArgObject:
     """A saved object as the `.arch` call that makes it (`objects`), by the name Keras
     registers for the class: the arguments that differ from Keras's defaults, in Keras's
     order, its leading numbers positional (``l2(0.001)``, ``glorot_uniform(seed=42)``)."""
-    spec = OBJECTS.get(snake(cls)) or lookup(cls)
+    spec = OBJECTS.get(snake_case(cls)) or lookup(cls)
     if spec is None or spec.kind != what:
         raise Unexpressible(f"the {what} {cls}")
     config = _unshared(config)

@@ -182,7 +182,8 @@ class LayerSpec(Record):
 
 
 def snake_case(keras_class: str) -> str:
-    """Keras's ``to_snake_case``: ``SimpleRNN`` -> ``simple_rnn``."""
+    """Keras's ``to_snake_case``, for any class: ``SimpleRNN`` -> ``simple_rnn``,
+    ``GlorotUniform`` -> ``glorot_uniform``."""
     snake = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", keras_class)
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", snake).lower()
 
