@@ -49,7 +49,8 @@ if TYPE_CHECKING:
     from .compile_command import available_memory, check_memory, check_model_name
 
 # What each command needs is imported when it runs: `--version` and `--help` load none of
-# it, `check` not the compiler's, `fmt` not the checker's registry (tests/test_cold.py).
+# it, `check` not the compiler's, `fmt` not the checker's registry
+# (tests/test_import_hygiene.py).
 _LAZY = {
     "available_memory": "compile_command",
     "check_memory": "compile_command",
@@ -83,7 +84,7 @@ __all__ = [
 ]
 
 
-# -- summary
+# -- arguments shared by commands
 
 
 def _input_shape_option(p: argparse.ArgumentParser) -> None:
