@@ -259,21 +259,12 @@ def _plain(value: object) -> bool:
 def _remake(recipe: tuple, call: ast.Call) -> Layer:
     """The layer ``recipe`` was taken from, made again for ``call`` (of the same text)."""
     spec, args, spans, inner_recipe = recipe
-    inner = None if inner_recipe is None else _remake(inner_recipe, call)
-    layer = Layer(spec, call.name, call, inner)
-    made_args = layer.args
-    made_args.update(args)  # into the layer's own new dict, in the order bound
-    if inner is not None:
-        made_args["layer"] = inner
-    written = call.args
-    made = layer.spans  # a loop, not a comprehension: its frame costs more than 1-2 spans
-    for name, at in spans:
-        made[name] = written[at].span if type(at) is int else _cover(written, at)
-    return layer
-
-
-def _cover(written: tuple[ast.Arg, ...], at: tuple[int, int]) -> Span:
-    return written[at[0]].span.cover(written[at[1]].span)
+    if inner_recipe is None:
+        return Layer(spec, call.name, call, None, args.copy(), spans)
+    inner = _remake(inner_recipe, call)
+    made_args = args.copy()  # the layer's own dict, in the order bound
+    made_args["layer"] = inner
+    return Layer(spec, call.name, call, inner, made_args, spans)
 
 
 def _run_graph(source: str, path: str, program: ast.Program) -> CheckResult:

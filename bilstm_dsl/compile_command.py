@@ -17,7 +17,8 @@ from .files import (
     UsageError,
     check_path,
 )
-from .model import MEMORY_VARIABLE, CheckResult, memory_bytes, readable_size, weights_bytes
+from .memory import MEMORY_VARIABLE, memory_bytes, readable_size, weights_bytes
+from .model import CheckResult
 from .streams import err, out, print_diagnostics
 
 

@@ -28,7 +28,8 @@ import math
 from dataclasses import dataclass
 
 from .infer import dtype_mode, next_dtype
-from .model import DTYPE_BYTES, CheckResult, Layer
+from .memory import DTYPE_BYTES
+from .model import CheckResult, Layer
 from .shapes import Shape, ShapeError, recurrent_params
 from .shapes_cells import step as cell_step
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from .diagnostics import Diagnostic, Fix, Severity, Span
 from .layers import LayerSpec
+from .memory import memory_bytes, readable_size, weights_bytes
 from .model import (
     NOTE,
     WARNING,
@@ -21,10 +22,7 @@ from .model import (
     Flow,
     Layer,
     StageInfo,
-    memory_bytes,
-    readable_size,
     walk,
-    weights_bytes,
 )
 from .shapes import fmt
 

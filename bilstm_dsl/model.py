@@ -9,8 +9,6 @@ Nothing here checks anything; it only holds and reports.
 
 from __future__ import annotations
 
-import functools
-
 from . import ast
 from .diagnostics import Diagnostic, Severity, Span
 from .layers import LayerSpec
@@ -27,17 +25,39 @@ class Layer:
     gave, coerced to Python values. Defaults are not stored, so the backend can emit only
     what was written."""
 
-    __slots__ = ("spec", "keras_class", "written", "call", "args", "spans", "inner", "backward")
+    __slots__ = ("spec", "keras_class", "written", "call", "args", "_spans", "inner", "backward")
 
-    def __init__(self, spec: LayerSpec, written: str, call: ast.Call, inner: Layer | None = None):
+    def __init__(
+        self,
+        spec: LayerSpec,
+        written: str,
+        call: ast.Call,
+        inner: Layer | None = None,
+        args: dict[str, object] | None = None,
+        spans: tuple = (),
+    ):
         self.spec = spec
         self.keras_class = spec.keras_class  # read for every stage by every pass
         self.written = written
         self.call = call
-        self.args: dict[str, object] = {}
-        self.spans: dict[str, Span] = {}
+        self.args: dict[str, object] = {} if args is None else args
+        self._spans: dict[str, Span] | tuple = spans or {}
         self.inner = inner
         self.backward: Layer | None = None
+
+    @property
+    def spans(self) -> dict[str, Span]:
+        """Where each argument in `args` was written. A layer made from a recipe
+        (`checker._remake`) is given which of the call's arguments each is, made into
+        spans when first read: a clean check reads none."""
+        spans = self._spans
+        if type(spans) is tuple:
+            args = self.call.args
+            spans = self._spans = {
+                name: args[at].span if type(at) is int else args[at[0]].span.cover(args[at[1]].span)
+                for name, at in spans
+            }
+        return spans  # type: ignore[return-value]
 
     def get(self, name: str) -> object:
         """The value of ``name``, Keras's default when not written; None for an argument
@@ -340,72 +360,6 @@ def count(value: int | Sym | None) -> int | str | None:
     """A size or weight count for JSON: its int, or for one that depends on a size not
     written yet (`symbolic`), its formula as text: ``"128*F + 4224"``."""
     return str(value) if isinstance(value, Sym) else value
-
-
-DTYPE_BYTES = {"float16": 2, "bfloat16": 2, "float32": 4, "float64": 8}
-
-
-def weights_bytes(stages: tuple[StageInfo, ...] | list[StageInfo], dtype: str = "float32") -> int:
-    """Bytes the model's weights take in memory: every parameter (trainable or not) as one
-    value of ``dtype`` (Keras's default float32: 4 bytes)."""
-    params = sum([s.trainable + s.non_trainable for s in stages])  # one pass, at every check
-    return params * DTYPE_BYTES.get(dtype, 4)
-
-
-MEMORY_VARIABLE = "BILSTM_DSL_MEMORY"
-"""Bytes of memory to check weights against (W504, and `compile`'s refusal) instead of this
-machine's: to check for the machine that will train the model."""
-
-
-def memory_bytes() -> int | None:
-    """The memory to check weights against: `MEMORY_VARIABLE` when set to a number of
-    bytes, else this machine's physical memory; None where neither is known."""
-    import os
-
-    given = os.environ.get(MEMORY_VARIABLE)
-    if given is not None and given.strip().isdigit():
-        return int(given)
-    return _physical_memory()
-
-
-@functools.cache
-def _physical_memory() -> int | None:
-    """This machine's memory, asked once (W504 asks at every check)."""
-    import os
-
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, ValueError, OSError):
-        return None
-
-
-_UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
-
-
-def readable_size(size: int) -> str:
-    """Bytes as Keras's summary writes them (``readable_memory_size`` in
-    keras/src/utils/summary_utils.py): two decimals in B, KB, MB, GB, TB or PB, in powers
-    of 1024. Past 1024 PB, which no machine holds, still PB (Keras would divide once more
-    and still say PB), with thousands separators, then with a power of ten once the
-    number outgrows a float (1e308)."""
-    if size < 1024 ** len(_UNITS):
-        value = float(size)
-        for unit in _UNITS[:-1]:
-            if value < 1024:
-                return f"{value:.2f} {unit}"
-            value /= 1024
-        return f"{value:.2f} {_UNITS[-1]}"
-    import math
-
-    shift = max(0, size.bit_length() - 64)
-    log = math.log10(size >> shift) + shift * math.log10(2) - 5 * math.log10(1024)
-    if log < 15:
-        return f"{size / 1024**5:,.2f} PB"
-    exponent = math.floor(log)
-    mantissa = round(10 ** (log - exponent), 2)
-    if mantissa >= 10:
-        mantissa, exponent = mantissa / 10, exponent + 1
-    return f"{mantissa:.2f}e+{exponent} PB"
 
 
 class Flow(Record):

@@ -161,7 +161,7 @@ def _from_kept(text: str) -> ast.Chain | None:
     stages = []
     start = 0
     for piece, call_text, template in zip(pieces, written, templates):
-        call = _call(template, start + piece.index(call_text), index)
+        call = KeptCall(template, start + piece.index(call_text), index)
         stages.append(ast.Stage(call, None, call.span))
         start += len(piece) + 2
     return ast.Chain(tuple(stages), stages[0].span.cover(stages[-1].span))
@@ -226,6 +226,17 @@ def _call(template: tuple, base: int, index: LineIndex) -> ast.Call:
     """The call ``template`` was made from, standing at ``base`` in the text of
     ``index``: its spans shared as `read_chain` shares them."""
     name, name_start, name_end, arg_templates, end = template
+    start = base + name_start
+    return ast.Call(
+        name,
+        Span(start, base + name_end, index),
+        _args(arg_templates, base, index),
+        Span(start, base + end, index),
+    )
+
+
+def _args(arg_templates: tuple, base: int, index: LineIndex) -> tuple[ast.Arg, ...]:
+    """The arguments of a call's template, standing at ``base`` in the text of ``index``."""
     args = []
     for key, key_start, key_end, value_template in arg_templates:
         kind, payload, value_start, value_end = value_template
@@ -238,10 +249,67 @@ def _call(template: tuple, base: int, index: LineIndex) -> ast.Call:
         else:
             key_span = Span(base + key_start, base + key_end, index)
             args.append(ast.Arg(key, key_span, value, key_span.cover(value.span)))
-    start = base + name_start
-    return ast.Call(
-        name, Span(start, base + name_end, index), tuple(args), Span(start, base + end, index)
-    )
+    return tuple(args)
+
+
+_ARGS = ast.Call.__dict__["args"]
+_NAME_SPAN = ast.Call.__dict__["name_span"]
+"""`Call`'s own slots, which `KeptCall` fills when first read."""
+
+
+class KeptCall(ast.Call):
+    """A chain's call made from a kept template (`_from_kept`), equal to the `ast.Call`
+    reading it gives. Its name and span are made at once, as every check reads them; its
+    arguments and the span of its name when first read, which checking a clean chain
+    does not (binding makes a kept call's layer from its recipe, `checker._remake`, and
+    the layer's spans are made from the arguments only when read, `model.Layer.spans`).
+    A stage's call is the only one made so: a wrapped call, an argument, is an `ast.Call`
+    when its arguments are made."""
+
+    __slots__ = ("_template", "_base")
+
+    def __init__(self, template: tuple, base: int, index: LineIndex) -> None:
+        self.name = template[0]
+        self.span = Span(base + template[1], base + template[4], index)
+        self._template = template
+        self._base = base
+
+    @property  # type: ignore[override]
+    def args(self) -> tuple[ast.Arg, ...]:
+        try:
+            return _ARGS.__get__(self)
+        except AttributeError:
+            args = _args(self._template[3], self._base, self.span._index)
+            _ARGS.__set__(self, args)
+            return args
+
+    @property  # type: ignore[override]
+    def name_span(self) -> Span:
+        try:
+            return _NAME_SPAN.__get__(self)
+        except AttributeError:
+            _, start, end, _, _ = self._template
+            span = Span(self._base + start, self._base + end, self.span._index)
+            _NAME_SPAN.__set__(self, span)
+            return span
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ast.Call):
+            return NotImplemented
+        return (
+            self.name == other.name
+            and self.name_span == other.name_span
+            and self.args == other.args
+            and self.span == other.span
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"Call(name={self.name!r}, name_span={self.name_span!r}, args={self.args!r}, "
+            f"span={self.span!r})"
+        )
 
 
 _SCALARS = frozenset((ast.Int, ast.Float, ast.Word, ast.String))

@@ -5,7 +5,8 @@ as a functional one, with its "Connected to" column."""
 from __future__ import annotations
 
 from .diagnostics import printable
-from .model import CheckResult, Layer, graph_rows, readable_size
+from .memory import readable_size
+from .model import CheckResult, Layer, graph_rows
 from .open_input import FEATURES
 from .shapes import fmt, fmt_shapes
 from .symbolic import Sym, names_in

@@ -321,7 +321,7 @@ def test_summary_of_sizes_past_int64(form, tmp_path, capsys):
     ],
 )
 def test_readable_size(size, shown):
-    from bilstm_dsl.model import readable_size
+    from bilstm_dsl.memory import readable_size
 
     assert readable_size(size) == shown
 

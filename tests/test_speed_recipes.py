@@ -116,10 +116,9 @@ def _tree(node, shared: dict) -> object:  # noqa: ANN001
         return ("span", node.start, node.end, shared.setdefault(id(node), len(shared)))
     if isinstance(node, tuple):
         return tuple(_tree(item, shared) for item in node)
-    if isinstance(node, ast._Node):
-        return (type(node).__name__,) + tuple(
-            _tree(getattr(node, f), shared) for f in node.__slots__
-        )
+    if isinstance(node, ast._Node):  # a `parser.KeptCall` reads as the `ast.Call` it is
+        kind = ast.Call if isinstance(node, ast.Call) else type(node)
+        return (kind.__name__,) + tuple(_tree(getattr(node, f), shared) for f in kind.__slots__)
     return (type(node).__name__, node)
 
 
@@ -152,6 +151,26 @@ def test_a_chain_of_kept_calls_is_the_tree_the_reader_reads(text):
         assert kept is not None
         assert _tree(kept, {}) == _tree(parser.read_chain(moved), {})
         assert kept.span._index.text is moved
+
+
+def test_a_kept_call_equals_and_reads_as_the_call_read():
+    """A kept call makes its arguments when first read; before and after, it is equal to
+    the call the reader reads, both ways round, and prints as that call."""
+    from bilstm_dsl import ast, parser
+
+    text = "input(20, 1) -> lstm(32, seq, dropout=0.1) -> bidirectional(gru(4))"
+    parser._calls.clear()
+    for _ in range(2):
+        parser._keep(text, parser.read_chain(text))
+    kept = parser._from_kept(text).stages
+    read = parser.read_chain(text).stages
+    assert all(type(stage.call) is parser.KeptCall for stage in kept)
+    assert [s.call.span for s in kept] == [s.call.span for s in read]
+    assert all(a.call == b.call and b.call == a.call for a, b in zip(kept, read))
+    assert [repr(s) for s in kept] == [repr(s) for s in read]
+    assert kept[2].call.args[0].value.args[0].value.value == 4
+    assert type(kept[2].call.args[0].value) is ast.Call  # only a stage's call is kept so
+    assert kept[1].call != read[2].call and read[2].call != kept[1].call
 
 
 @pytest.mark.parametrize(
