@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from . import ast
 from .explain import shape_error
-from .kept import Kept
+from .kept import MOST, Kept
 from .layers import ACTIVATION_BOOL, ACTIVATION_INT
 from .lints import stage_lints
 from .model import NOTE, WARNING, Context, Flow, Layer, StageInfo
@@ -41,7 +41,7 @@ def infer(
         if layer is None or flow is None:
             flow = None
             continue
-        info, flow = apply(ctx, index, layer, flow, text=texts[index] if texts else None)
+        info, flow = apply(ctx, index, layer, flow, None, texts[index] if texts else None)
         if info is not None:
             infos.append(info)
     return infos
@@ -70,15 +70,11 @@ def apply(
     shapes = flow.shapes
     key = None
     if text is not None:
+        key = (text, shapes)
         for shape in shapes:  # every size an int or None (see `_outputs`)
             for d in shape:
                 if d is not None and type(d) is not int:
-                    break
-            else:
-                continue
-            break
-        else:
-            key = (text, shapes)
+                    key = None
     out = _outputs.get(key) if key is not None else None
     if out is None:
         try:
@@ -95,7 +91,7 @@ def apply(
             _outputs.keep(key, out)
     for lint in stage_lints(layer):
         lint(ctx, layer, index, flow)
-    after = next_flow(ctx, flow, out, index, mode)
+    after = next_flow(ctx, flow, out, index, layer, mode)
     trainable, frozen = out.trainable, out.non_trainable
     args = layer.args  # `layer.get("trainable")`, without the call
     if not (args["trainable"] if "trainable" in args else layer.spec.defaults.get("trainable")):
@@ -109,13 +105,14 @@ def apply(
     return info, after
 
 
-_outputs = Kept()
+_outputs = Kept(2 * MOST)
 """(a call's text, the shapes it received) -> what its shape rule gave, for a call whose
 layer its text alone determines (`checker.bind_stages`): a rule is a pure function of the
 layer and the shapes, and its `Output` is read, never changed, so the next stage of that
 text given those shapes takes it as it is. Only outputs that passed `_too_big`, and only
 for shapes whose every size is an int or None (no `Sym`, which compares symbolically), as
-`kept.Kept` keeps."""
+`kept.Kept` keeps. Twice as many entries as the calls and recipes kept: a call meets one
+key there, and here one per shape it receives (about 800 bytes an entry, 6.5 MB full)."""
 
 
 INT64 = 2**63
@@ -184,8 +181,8 @@ def _no_kernel(ctx: Context, layer: Layer, index: int, dtype: str) -> None:
     )
 
 
-def next_flow(ctx: Context, flow: Flow, out: Output, index: int, mode: str | None = None) -> Flow:
-    """What flows out of stage ``index``; ``mode`` is its `dtype_mode`, when known."""
+def next_flow(ctx: Context, flow: Flow, out: Output, index: int, layer: Layer, mode: str) -> Flow:
+    """What flows out of stage ``index``, ``layer`` of `dtype_mode` ``mode``."""
     shapes = out.shapes
     if out.collapses:
         collapsed: int | None = index
@@ -200,10 +197,6 @@ def next_flow(ctx: Context, flow: Flow, out: Output, index: int, mode: str | Non
                 len(a) == len(b) for a, b in zip(shapes, before)
             )
         collapsed = flow.collapsed_at if same_rank else None
-    layer = ctx.layers[index]
-    assert layer is not None
-    if mode is None:
-        mode = dtype_mode(layer, flow.dtype)
     if flow.masked_at is None and layer.spec.mask != "source":
         masked = None  # no mask comes in, and this layer makes none (`next_mask`)
     else:
@@ -214,7 +207,7 @@ def next_flow(ctx: Context, flow: Flow, out: Output, index: int, mode: str | Non
         collapsed,
         index if len(shapes) > 1 else None,
         masked,
-        next_dtype(mode, flow.dtype),
+        "float32" if mode == "float" else next_dtype(mode, flow.dtype),
     )
 
 

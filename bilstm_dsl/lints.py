@@ -11,6 +11,7 @@ the flow walk then calls it only there (it runs for every stage of chains 100,00
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import is_
 
 from .diagnostics import Diagnostic, Fix, Severity, Span
 from .layers import LayerSpec
@@ -155,7 +156,7 @@ def stage_lints(layer: Layer) -> tuple[StageLint, ...]:
         specs = tuple(each.spec for each in walk(layer))
     key = tuple(map(id, specs))
     known = _BY_SPEC.get(key)
-    if known is None or any(a is not b for a, b in zip(known[0], specs)):
+    if known is None or not all(map(is_, known[0], specs)):
         known = _BY_SPEC[key] = (specs, _concerned(specs))
     return known[1]
 
@@ -191,13 +192,15 @@ def cudnn_breakers(ctx: Context, stages: tuple[StageInfo, ...]) -> None:
     for index, top in enumerate(ctx.layers):
         if top is None or (top.inner is None and top.backward is None and not top.spec.cudnn):
             continue  # nothing here has a cuDNN kernel (most layers): skip the walk
-        for layer in walk(top):
-            use_cudnn = layer.get("use_cudnn")
-            if not layer.spec.cudnn or use_cudnn is False:
+        for layer in walk(top) if top.inner is not None or top.backward is not None else (top,):
+            if not layer.spec.cudnn:
                 continue
             written = layer.args
+            use_cudnn = layer.get("use_cudnn")
             if use_cudnn is not True and written.keys().isdisjoint(_CUDNN_BREAKERS):
                 continue  # Keras's defaults: nothing to say (nearly every layer)
+            if use_cudnn is False:
+                continue
             broken = False
             for arg in _CUDNN_BREAKERS.keys() & written.keys():
                 breaks, what = _CUDNN_BREAKERS[arg]

@@ -138,30 +138,22 @@ def _from_kept(text: str) -> ast.Chain | None:
     if '"' in text or "#" in text or ":" in text:
         return None
     pieces = text.split("->")
-    written = []
-    templates = []
     new = 1 + len(pieces) // 8  # more new calls than that: reading it whole is faster
-    for piece in pieces:
-        call = piece.strip(_WS)
-        template = _calls.get(call)
-        if template is None:
-            new -= 1
-            if new < 0:
-                return None
-        written.append(call)
-        templates.append(template)
-    for at, template in enumerate(templates):
-        if template is None:  # a call reads alike alone: it starts and ends a token
-            call = written[at]
-            alone = read_chain(call) if len(call) <= TEXT_AT_MOST else None
-            if alone is None or len(alone.stages) != 1:
-                return None
-            templates[at] = _keep_call(call, alone.stages[0].call, 0)
     index = LineIndex(text)
     stages = []
     start = 0
-    for piece, call_text, template in zip(pieces, written, templates):
-        call = KeptCall(template, start + piece.index(call_text), index)
+    for piece in pieces:
+        written = piece.strip(_WS)
+        template = _calls.get(written)
+        if template is None:  # a call reads alike alone: it starts and ends a token
+            new -= 1
+            if new < 0 or len(written) > TEXT_AT_MOST:
+                return None
+            alone = read_chain(written)
+            if alone is None or len(alone.stages) != 1:
+                return None
+            template = _keep_call(written, alone.stages[0].call, 0)
+        call = KeptCall(template, start + piece.index(written), index)
         stages.append(ast.Stage(call, None, call.span))
         start += len(piece) + 2
     return ast.Chain(tuple(stages), stages[0].span.cover(stages[-1].span))
