@@ -187,12 +187,33 @@ def with_readme_table(readme: str) -> str:
 
 def main(argv: list[str]) -> int:
     if argv == ["--write"]:
-        root = Path(__file__).resolve().parent.parent
-        (root / "docs" / "diagnostics.md").write_text(diagnostics_markdown(), encoding="utf-8")
-        readme = root / "README.md"
-        readme.write_text(with_readme_table(readme.read_text(encoding="utf-8")), "utf-8")
-        return 0
+        return write(Path(__file__).resolve().parent.parent)
     print(diagnostics_markdown(), end="")
+    return 0
+
+
+def write(root: Path) -> int:
+    """Regenerate ``root``'s docs/diagnostics.md and the README's table, each written as
+    every output is (`writes`: whole or not at all; the README left as it is if it
+    changes while its table is made); 2 with a message if one cannot be."""
+    from .files import OutputError, ReadError, TargetChanged, read_source
+    from .writes import write_text
+
+    readme = root / "README.md"
+    try:
+        write_text(root / "docs" / "diagnostics.md", diagnostics_markdown())
+        source = read_source(str(readme))
+        write_text(readme, with_readme_table(source.data.decode("utf-8")), unchanged=source)
+    except TargetChanged:
+        print(
+            f"bilstm_dsl.docs: {readme}: changed while its table was made; left as it is, "
+            "run again",
+            file=sys.stderr,
+        )
+        return 2
+    except (ReadError, OutputError, OSError, UnicodeDecodeError) as error:
+        print(f"bilstm_dsl.docs: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -46,3 +46,34 @@ def test_readme_table_is_generated_from_the_catalogue():
     assert readme == with_readme_table(readme), "run `python -m bilstm_dsl.docs --write`"
     for code in CATALOGUE:
         assert f"[{code}](docs/diagnostics.md#" in readme
+
+
+def test_docs_write_regenerates_both_files_through_the_atomic_writer(tmp_path, capsys):
+    """`python -m bilstm_dsl.docs --write` writes as every output is written: a symlinked
+    README is followed and keeps its mode; a place it cannot write to is exit 2 and a
+    message, the files there left as they were."""
+    from bilstm_dsl.docs import README_END, README_START, diagnostics_markdown, write
+
+    (tmp_path / "docs").mkdir()
+    real = tmp_path / "real_readme.md"
+    real.write_text(f"# top\n{README_START}\nold\n{README_END}\ntail\n", encoding="utf-8")
+    real.chmod(0o640)
+    (tmp_path / "README.md").symlink_to(real.name)
+    assert write(tmp_path) == 0
+    assert (tmp_path / "README.md").is_symlink()
+    text = real.read_text(encoding="utf-8")
+    assert text.startswith("# top\n") and text.endswith("tail\n") and "\nold\n" not in text
+    assert "[E201](docs/diagnostics.md#" in text
+    assert oct(real.stat().st_mode & 0o777) == oct(0o640)
+    written = (tmp_path / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    assert written == diagnostics_markdown()
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "docs").write_text("a file where the directory should be\n")
+    (elsewhere / "README.md").write_text(text, encoding="utf-8")
+    assert write(elsewhere) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("bilstm_dsl.docs: ") and "Traceback" not in error
+    assert (elsewhere / "docs").read_text() == "a file where the directory should be\n"
+    assert (elsewhere / "README.md").read_text(encoding="utf-8") == text
