@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+import os
 
 from .model import StageInfo
 
@@ -25,8 +26,6 @@ machine's: to check for the machine that will train the model."""
 def memory_bytes() -> int | None:
     """The memory to check weights against: `MEMORY_VARIABLE` when set to a number of
     bytes, else this machine's physical memory; None where neither is known."""
-    import os
-
     given = os.environ.get(MEMORY_VARIABLE)
     if given is not None and given.strip().isdigit():
         return int(given)
@@ -36,8 +35,6 @@ def memory_bytes() -> int | None:
 @functools.cache
 def _physical_memory() -> int | None:
     """This machine's memory, asked once (W504 asks at every check)."""
-    import os
-
     try:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (AttributeError, ValueError, OSError):
