@@ -138,16 +138,21 @@ def _from_kept(text: str) -> ast.Chain | None:
     if '"' in text or "#" in text or ":" in text:
         return None
     pieces = text.split("->")
-    new = 1 + len(pieces) // 8  # more new calls than that: reading it whole is faster
+    new = -1  # new calls still allowed, counted at the first: none, nearly always
     index = LineIndex(text)
     stages = []
     start = 0
-    for piece in pieces:
+    for at, piece in enumerate(pieces):
         written = piece.strip(_WS)
         template = _calls.get(written)
         if template is None:  # a call reads alike alone: it starts and ends a token
-            new -= 1
-            if new < 0 or len(written) > TEXT_AT_MOST:
+            if new < 0:  # more new calls than 1 in 8: reading the text whole is faster
+                calls = _calls
+                left = sum(1 for rest in pieces[at:] if rest.strip(_WS) not in calls)
+                new = 1 + len(pieces) // 8 - left
+                if new < 0:
+                    return None
+            if len(written) > TEXT_AT_MOST:
                 return None
             alone = read_chain(written)
             if alone is None or len(alone.stages) != 1:
