@@ -361,6 +361,37 @@ def chain_all_new(table: Table, n: int, runs: int) -> None:
     table.add(f"chain: {n:,} stages, every text new", f"{med * 1000:.0f} ms", "", None)
 
 
+FIRST_CHECK = """
+import sys, time
+from bilstm_dsl import check
+text = "input(8)\\n" + "".join("  -> dense(8)\\n" for _ in range(int(sys.argv[1])))
+start = time.perf_counter()
+result = check(text)
+elapsed = time.perf_counter() - start
+assert result.ok
+print(elapsed)
+"""
+
+
+def chain_first(table: Table, n: int, runs: int) -> None:
+    """The chain of `chain_of` checked once in a new process, as `bilstm-dsl check` does:
+    nothing kept before it, its calls kept as it meets them again (no target)."""
+    times = []
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, "-c", FIRST_CHECK, str(n)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        times.append(float(done.stdout))
+    med = statistics.median(times)
+    table.add(
+        f"chain: {n:,} stages, first check in a new process", f"{med * 1000:.0f} ms", "", None
+    )
+
+
 def graph_of(n: int) -> tuple[Callable[[], object], int]:
     text, nodes = ladder(n)
 
@@ -443,6 +474,7 @@ def main() -> None:
     print("4. growth in one process (medians)")
     growth(table, "chain", "stage", (1250, 2500, 5000, 10000), chain_of, 0.100, inner)
     chain_all_new(table, 10000, inner)
+    chain_first(table, 10000, inner)
     growth(table, "graph", "node", (125, 250, 500, 1000), graph_of, 0.100, inner)
     growth(  # 99,999 stages after the input: the longest chain a spec may hold
         table, "diagnostics", "diagnostic", (12500, 25000, 50000, 99_999), diagnostics_of, 2.0, 3
