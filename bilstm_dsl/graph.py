@@ -28,8 +28,27 @@ def check_graph(ctx: Context, program: ast.Program) -> tuple[tuple[StageInfo, ..
     """Check ``program``; the stages inferred, and the graph."""
     binder = Binder(ctx, program)
     plans = binder.run()
-    name_layers(ctx, skip=ctx.shared)
+    before = len(ctx.diags)
+    _name(ctx)
+    naming = ctx.diags[before:]  # E118, of the names given before the walk
+    evaluator = Evaluator(ctx, binder.names, plans)
+    infos, graph = evaluator.run()
+    if evaluator.named_ops:
+        # A call on masked tensors made an operation Keras names as it names layers
+        # (`naming.NAMED_OPS`), which only the flow walk could tell: the names after it
+        # move on, and the diagnostics are those of the names Keras gives.
+        ctx.diags = [d for d in ctx.diags if not any(d is n for n in naming)]
+        _name(ctx, evaluator.named_ops)
+        infos = tuple(
+            info if info.name == ctx.names[info.index] else info.replace(name=ctx.names[info.index])
+            for info in infos
+        )
+    return infos, graph
+
+
+def _name(ctx: Context, ops: dict[int, tuple[str, ...]] | None = None) -> None:
+    ctx.names.clear()
+    name_layers(ctx, ctx.shared, ops)
     for use, definition in ctx.shared.items():
         if definition in ctx.names:
             ctx.names[use] = ctx.names[definition]
-    return Evaluator(ctx, binder.names, plans).run()

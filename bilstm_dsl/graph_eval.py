@@ -9,6 +9,7 @@ from .graph_bind import Defined, StatementPlan
 from .graph_model import CallChecks, ModelPart, Tensor
 from .infer import apply, check_assertion, start_flow
 from .model import Context, Flow, Graph, Layer, StageInfo, TensorRef
+from .naming import NAMED_OPS
 
 
 class Evaluator(ModelPart, CallChecks):
@@ -27,6 +28,9 @@ class Evaluator(ModelPart, CallChecks):
         self.applied: dict[int, tuple[int, StageInfo, tuple]] = {}
         """Defined layers applied at least once (their weights are counted): the first
         use's stage, what it inferred and the shapes it was called on."""
+        self.named_ops: dict[int, tuple[str, ...]] = {}
+        """Per stage called on masked tensors, the operations it makes that Keras names
+        from a layer's counter (`naming.NAMED_OPS`)."""
 
     def run(self) -> tuple[tuple[StageInfo, ...], Graph]:
         model = None
@@ -152,6 +156,8 @@ class Evaluator(ModelPart, CallChecks):
         info, after = apply(ctx, index, layer, flow)
         if info is None or after is None:
             return None
+        if flow.masked_at is not None and layer.keras_class in NAMED_OPS:
+            self.named_ops[index] = NAMED_OPS[layer.keras_class]
         if states:
             self.check_states(index, layer, states, info)
         refs = tuple((t.stage, t.port) for t in tensors)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..layers import snake_case
 from ..model import Layer
+from ..naming import NAMED_OPS
 from ..objects import ArgObject
 
 
@@ -71,12 +72,13 @@ def layer_call(layer: Layer, name: str | None = None) -> Call:
     return Call(spec.keras_class, tuple(args), kwargs, origin=getattr(spec, "origin", None) or None)
 
 
-NAMED_BY_KERAS = frozenset({"Concatenate"})
-"""Layers whose automatic name Keras also gives an operation of its own: concatenating two
-masks makes an operation named ``concatenate``. A layer named so by hand does not count
-towards Keras's names, so the operation takes the same name and the model fails ("The name
-"concatenate" is used 2 times"). The Python written lets Keras name these layers, as a
-careful person does, and `build` counts the name it gives as Keras would have."""
+NAMED_BY_KERAS = frozenset(NAMED_OPS)
+"""Layers whose automatic name Keras also gives an operation of its own
+(`naming.NAMED_OPS`): concatenating two masks makes an operation named ``concatenate``. A
+layer named so by hand does not count towards Keras's names, so the operation takes the
+same name and the model fails ("The name "concatenate" is used 2 times"). The Python
+written lets Keras name these layers, as a careful person does, and `build` counts the
+name it gives as Keras would have."""
 
 
 def keras_names_itself(call: Call) -> bool:

@@ -126,14 +126,51 @@ eb = b -> embedding(1000, 4, mask_zero)
 out = [ea, eb] -> concatenate() -> lstm(3)
 """
 
+
+def _masked_concatenates(keras):  # names left to Keras, as a careful person writes it
+    L = keras.layers
+    a = keras.Input((None,), dtype="int32")
+    e = L.Embedding(1000, 4, mask_zero=True)(a)
+    x = L.LSTM(3, return_sequences=True)(e)
+    y = L.LSTM(3, return_sequences=True)(e)
+    c = L.Concatenate()([x, y])
+    d = L.Concatenate()([c, x])
+    plain = L.Dense(2)(L.GlobalAveragePooling1D()(d))
+    out = L.Concatenate()([plain, L.Dense(2)(plain)])
+    return keras.Model(a, out, name="m")
+
+
+# Keras names the operation that concatenates a layer's masks as it names layers: after a
+# masked `concatenate`, the next Concatenate layer is `concatenate_2`, and after a second
+# one `concatenate_4` (an unmasked one makes no operation).
+MASKED_CONCATENATES = """\
+a = input(none, dtype="int32")
+e = a -> embedding(1000, 4, mask_zero)
+x = e -> lstm(3, seq)
+y = e -> lstm(3, seq)
+c = [x, y] -> concatenate()
+d = [c, x] -> concatenate()
+plain = d -> globalaveragepooling1d() -> dense(2)
+more = plain -> dense(2)
+out = [plain, more] -> concatenate()
+"""
+
 CASES = [
     (SEQ2SEQ, _seq2seq),
     (SIAMESE_ATTENTION, _siamese_attention),
     (TWO_INPUTS, _two_inputs),
     (INPUTS_IN_FLOWS, _inputs_in_flows),
     (MASKED_CONCATENATE, _masked_concatenate),
+    (MASKED_CONCATENATES, _masked_concatenates),
 ]
-IDS = ["seq2seq", "siamese_attention", "two_inputs", "inputs_in_flows", "masked_concatenate"]
+IDS = [
+    "seq2seq",
+    "siamese_attention",
+    "two_inputs",
+    "inputs_in_flows",
+    "masked_concatenate",
+    "masked_concatenates",
+]
 
 
 def _config(model) -> dict:

@@ -1422,6 +1422,37 @@ def masks_concatenate_both_masked(k: Builder) -> None:
     k.Model([a, b], out)
 
 
+@case(
+    _MASKED_PAIR + "c = [ea, eb] -> concatenate()\n"
+    "d = [c, eb] -> concatenate()\n"
+    "out = [d, ea] -> concatenate() -> lstm(3)\n"
+)
+def masks_concatenate_names_move_on(k: Builder) -> None:
+    """Each masked Concatenate makes an operation named as Concatenate layers are: the
+    layers are `concatenate`, `concatenate_2` and `concatenate_4`."""
+    a, ea, b, eb = _masked_pair(k)
+    c = k.Concatenate()([ea, eb])
+    d = k.Concatenate()([c, eb])
+    m = k.Concatenate()([d, ea])
+    out = k.LSTM(3)(m)
+    k.Model([a, b], out)
+
+
+@case(
+    _MASKED_PAIR + "c = [ea, eb] -> concatenate()\n"
+    "d = [c, eb] -> concatenate()\n"
+    'out = d -> lstm(3, name="concatenate_2")\n'
+)
+def masks_concatenate_name_taken_by_hand(k: Builder) -> None:
+    """`concatenate_2` is the name Keras gives the second masked Concatenate (the first
+    one's mask operation took `concatenate_1`), so a layer named so by hand clashes."""
+    a, ea, b, eb = _masked_pair(k)
+    c = k.Concatenate()([ea, eb])
+    d = k.Concatenate()([c, eb])
+    out = k.LSTM(3, name="concatenate_2")(d)
+    k.Model([a, b], out)
+
+
 @case(_MASKED_PAIR + "out = [ea, eb] -> attention() -> lstm(3)\n")
 def masks_attention_both_masked(k: Builder) -> None:
     a, ea, b, eb = _masked_pair(k)
