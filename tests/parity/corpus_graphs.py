@@ -1453,6 +1453,24 @@ def masks_concatenate_name_taken_by_hand(k: Builder) -> None:
     k.Model([a, b], out)
 
 
+@case(
+    _MASKED_PAIR + "cat = concatenate()\n"
+    "c = [ea, eb] -> cat\n"
+    "d = [eb, ea] -> cat\n"
+    "out = [c, d] -> concatenate() -> lstm(3)\n"
+)
+def masks_shared_concatenate_names_move_on(k: Builder) -> None:
+    """A shared Concatenate makes its mask's operation at each call: the next layer is
+    `concatenate_3`."""
+    a, ea, b, eb = _masked_pair(k)
+    cat = k.define(k.Concatenate())
+    c = cat([ea, eb])
+    d = cat([eb, ea])
+    m = k.Concatenate()([c, d])
+    out = k.LSTM(3)(m)
+    k.Model([a, b], out)
+
+
 @case(_MASKED_PAIR + "out = [ea, eb] -> attention() -> lstm(3)\n")
 def masks_attention_both_masked(k: Builder) -> None:
     a, ea, b, eb = _masked_pair(k)
