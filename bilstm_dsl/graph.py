@@ -39,14 +39,19 @@ def check_graph(ctx: Context, program: ast.Program) -> tuple[tuple[StageInfo, ..
         # move on, and the diagnostics are those of the names Keras gives.
         ctx.diags = [d for d in ctx.diags if not any(d is n for n in naming)]
         _name(ctx, evaluator.named_ops)
+        names = ctx.names
         infos = tuple(
-            info if info.name == ctx.names[info.index] else info.replace(name=ctx.names[info.index])
+            info.replace(name=names[info.index])
+            if names.get(info.index, info.name) != info.name
+            else info
             for info in infos
         )
     return infos, graph
 
 
 def _name(ctx: Context, ops: dict[int, tuple[str, ...]] | None = None) -> None:
+    """Name every stage (`naming.name_layers`), a shared layer's uses as its definition;
+    ``ops``: the operations each stage's call makes that Keras names as layers."""
     ctx.names.clear()
     name_layers(ctx, ctx.shared, ops)
     for use, definition in ctx.shared.items():
