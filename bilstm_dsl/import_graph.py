@@ -32,6 +32,7 @@ from . import arch_text
 from .arch_text import Call, ImportProblem, LayerRef
 from .keras_config import Unexpressible
 from .layers import INPUT, LAYERS, STATES
+from .model import CheckResult
 
 Tensor = tuple[str, int, int]
 """A tensor in a functional config: (layer name, node index, tensor index)."""
@@ -429,3 +430,65 @@ def tensor_name(layer_name: str) -> str:
     if not name or name[0].isdigit():
         name = "t_" + name
     return name
+
+
+def names_keras_gives(
+    writer: GraphWriter,
+    statements: list[Statement],
+    head: str,
+    path: str,
+    text: str,
+    result: CheckResult,
+) -> tuple[str, CheckResult]:
+    """``text`` without the names Keras gives by itself to a layer after a masked call's
+    operation moved its counter on (`naming.NAMED_OPS`: a masked ``concatenate`` makes
+    the next one ``concatenate_2``), which `arch_text.settle_names`, knowing no masks,
+    kept. Which calls had masks only the check tells: the names are dropped, the text
+    checked again, and a name that then changes is written again (which can move the
+    names after it back: again, until every stage has its saved name)."""
+    from .checker import check
+    from .naming import NAMED_OPS
+
+    dropped = [
+        call
+        for call in writer.calls.values()
+        if call.keep_name
+        and call.spec.keras_class in NAMED_OPS
+        and _looks_automatic(str(call.name), call.spec.snake_name)
+    ]
+    if not dropped or not result.ok:
+        return text, result
+    names = {stage.index: stage.name for stage in result.inferred}
+    while dropped:
+        for call in dropped:
+            call.keep_name = False
+        writer.stages.clear()
+        shorter = head + writer.text(statements)
+        again = check(shorter, path)
+        if not again.ok:
+            break
+        by_stage = [writer.calls.get(node.name) for node in writer.stages]
+        wrong = {  # the calls whose stages changed name (None: a stage without one)
+            id(by_stage[stage.index] if stage.index < len(by_stage) else None)
+            for stage in again.inferred
+            if names.get(stage.index) != stage.name
+        }
+        if not wrong:
+            return shorter, again
+        kept = [call for call in dropped if id(call) not in wrong]
+        if len(kept) == len(dropped):  # another layer's name moved: give up, keep them all
+            break
+        for call in dropped:
+            call.keep_name = id(call) in wrong
+        dropped = kept
+    for call in dropped:
+        call.keep_name = True
+    writer.stages.clear()
+    writer.text(statements)
+    return text, result
+
+
+def _looks_automatic(name: str, base: str) -> bool:
+    """Whether ``name`` is one Keras gives a layer of ``base``'s class: ``base_N``."""
+    number = name[len(base) + 1 :]
+    return name.startswith(base + "_") and number.isdigit() and not number.startswith("0")

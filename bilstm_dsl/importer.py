@@ -134,6 +134,7 @@ def _as_graph(model: dict[str, object], head: str, path: str):  # noqa: ANN202
     text = head + writer.text(statements)
     refs = tuple(LayerRef.of(node.layer) or LayerRef("?", "?") for node in writer.stages)
     result = check(text, path)
+    text, result = import_graph.names_keras_gives(writer, statements, head, path, text, result)
     graph = result.graph
     stages = writer.stages
     if (

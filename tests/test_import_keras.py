@@ -289,7 +289,24 @@ def _siamese(keras):
     return keras.Model([left, right], L.Dense(1, activation="sigmoid")(distance))
 
 
-HAND_WRITTEN_GRAPHS = [_sequence_and_metadata, _encoder_decoder, _siamese]
+def _masked_concatenates(keras):
+    """Three Concatenates left to Keras to name, two of them on masks: Keras names them
+    `concatenate`, `concatenate_2` and `concatenate_4` (each masked call makes an operation
+    of that name), and one named by hand in that pattern."""
+    L = keras.layers
+    tokens = keras.Input((None,), dtype="int32")
+    embedded = L.Embedding(100, 4, mask_zero=True)(tokens)
+    x = L.LSTM(3, return_sequences=True)(embedded)
+    y = L.LSTM(3, return_sequences=True)(embedded)
+    both = L.Concatenate()([x, y])
+    again = L.Concatenate()([both, x])
+    pooled = L.GlobalAveragePooling1D()(again)
+    plain = L.Concatenate()([pooled, L.Dense(2)(pooled)])
+    named = L.Concatenate(name="concatenate_9")([plain, pooled])
+    return keras.Model(tokens, named)
+
+
+HAND_WRITTEN_GRAPHS = [_sequence_and_metadata, _encoder_decoder, _siamese, _masked_concatenates]
 
 
 @pytest.mark.parametrize("make", HAND_WRITTEN_GRAPHS, ids=lambda f: f.__name__.strip("_"))
@@ -316,6 +333,16 @@ def test_an_encoder_decoder_reads_as_written(keras, fresh):
         "lstm_1, _, _ = input_layer_1 -> lstm(32, seq, state, initial_state=[lstm_h, lstm_c])",
         "dense = lstm_1 -> dense(14, softmax)",
     ]
+
+
+def test_names_keras_gives_after_a_masked_concatenate_are_left_to_it(keras, fresh):
+    fresh()
+    model = _masked_concatenates(keras)
+    names = [layer.name for layer in model.layers if layer.__class__.__name__ == "Concatenate"]
+    assert names == ["concatenate", "concatenate_2", "concatenate_4", "concatenate_9"]
+    text = import_model(json.loads(model.to_json())).text
+    assert text.count("concatenate()") == 3, text
+    assert 'concatenate(name="concatenate_9")' in text
 
 
 def test_a_shared_layer_is_named_once_and_applied_by_name(keras, fresh):
