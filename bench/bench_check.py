@@ -387,9 +387,7 @@ def chain_first(table: Table, n: int, runs: int) -> None:
         )
         times.append(float(done.stdout))
     med = statistics.median(times)
-    table.add(
-        f"chain: {n:,} stages, first check in a new process", f"{med * 1000:.0f} ms", "", None
-    )
+    table.add(f"chain: {n:,} stages, first in a new process", f"{med * 1000:.0f} ms", "", None)
 
 
 def graph_of(n: int) -> tuple[Callable[[], object], int]:
