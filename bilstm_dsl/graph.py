@@ -35,7 +35,7 @@ def check_graph(ctx: Context, program: ast.Program) -> tuple[tuple[StageInfo, ..
     infos, graph = evaluator.run()
     if evaluator.named_ops:
         # A call on masked tensors made an operation Keras names as it names layers
-        # (`naming.NAMED_OPS`), which only the flow walk could tell: the names after it
+        # (`LayerSpec.mask_ops`), which only the flow walk could tell: the names after it
         # move on, and the diagnostics are those of the names Keras gives.
         ctx.diags = [d for d in ctx.diags if not any(d is n for n in naming)]
         _name(ctx, evaluator.named_ops)

@@ -9,7 +9,6 @@ from .graph_bind import Defined, StatementPlan
 from .graph_model import CallChecks, ModelPart, Tensor
 from .infer import apply, check_assertion, start_flow
 from .model import Context, Flow, Graph, Layer, StageInfo, TensorRef
-from .naming import NAMED_OPS
 
 
 class Evaluator(ModelPart, CallChecks):
@@ -30,7 +29,7 @@ class Evaluator(ModelPart, CallChecks):
         use's stage, what it inferred and the shapes it was called on."""
         self.named_ops: dict[int, tuple[str, ...]] = {}
         """Per stage called on masked tensors, the operations it makes that Keras names
-        from a layer's counter (`naming.NAMED_OPS`)."""
+        from a layer's counter (`LayerSpec.mask_ops`)."""
 
     def run(self) -> tuple[tuple[StageInfo, ...], Graph]:
         model = None
@@ -156,8 +155,8 @@ class Evaluator(ModelPart, CallChecks):
         info, after = apply(ctx, index, layer, flow)
         if info is None or after is None:
             return None
-        if flow.masked_at is not None and layer.keras_class in NAMED_OPS:
-            self.named_ops[index] = NAMED_OPS[layer.keras_class]
+        if flow.masked_at is not None and layer.spec.mask_ops:
+            self.named_ops[index] = layer.spec.mask_ops
         if states:
             self.check_states(index, layer, states, info)
         refs = tuple((t.stage, t.port) for t in tensors)

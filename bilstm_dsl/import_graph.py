@@ -441,19 +441,18 @@ def names_keras_gives(
     result: CheckResult,
 ) -> tuple[str, CheckResult]:
     """``text`` without the names Keras gives by itself to a layer after a masked call's
-    operation moved its counter on (`naming.NAMED_OPS`: a masked ``concatenate`` makes
+    operation moved its counter on (`LayerSpec.mask_ops`: a masked ``concatenate`` makes
     the next one ``concatenate_2``), which `arch_text.settle_names`, knowing no masks,
     kept. Which calls had masks only the check tells: the names are dropped, the text
     checked again, and a name that then changes is written again (which can move the
     names after it back: again, until every stage has its saved name)."""
     from .checker import check
-    from .naming import NAMED_OPS
 
     dropped = [
         call
         for call in writer.calls.values()
         if call.keep_name
-        and call.spec.keras_class in NAMED_OPS
+        and call.spec.mask_ops
         and _looks_automatic(str(call.name), call.spec.snake_name)
     ]
     if not dropped or not result.ok:

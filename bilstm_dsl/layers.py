@@ -82,6 +82,7 @@ class LayerSpec(Record):
         "dtype_string",
         "inputs",
         "mask",
+        "mask_ops",
         "takes",
         "by_name",
         "flags",
@@ -109,6 +110,7 @@ class LayerSpec(Record):
         inputs: str = "one",
         mask: str = "keep",
         takes: tuple[tuple[int | None, ...], str] | None = None,
+        mask_ops: tuple[str, ...] = (),
     ) -> None:
         self.name = name
         self.keras_class = keras_class
@@ -149,6 +151,14 @@ class LayerSpec(Record):
         ``return_sequences``; for several inputs, ``all`` keeps a mask when every input has
         one (``Merge``), ``any`` when one has (``Concatenate``), ``query`` keeps the
         query's (attention)."""
+        self.mask_ops = mask_ops
+        """The operations its ``compute_mask`` makes on a mask that Keras names from a
+        layer's counter: an `Operation` is named after its class as a layer is
+        (``auto_name``), with the same counter. `Concatenate.compute_mask`
+        (``keras/src/layers/merging/concatenate.py``) makes a ``concatenate``, so after a
+        masked one the next Concatenate layer is ``concatenate_2`` (`naming.name_layers`).
+        The other operations made on masks (``not_equal``, ``logical_or``, ``any``,
+        ``ones_like``) share no layer's name."""
         self.takes = takes
         """The data the layer is written for, when it is not floats with features last:
         the per-sample shape and dtype an open input gets in front of it (`open_input`):
@@ -420,6 +430,7 @@ _MERGES = (
         family="merge",
         inputs="list",
         mask="any",
+        mask_ops=("concatenate",),
         dtype="keep",
         dtype_string="keep",
     ),

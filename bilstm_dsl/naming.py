@@ -9,14 +9,6 @@ from __future__ import annotations
 
 from .model import Context, Layer
 
-NAMED_OPS = {"Concatenate": ("concatenate",)}
-"""Per layer class, the operations Keras makes when a layer of it is called on masked
-tensors that are named from a layer's counter. An `Operation` is named after its class as
-a layer is (``auto_name``), and one counter serves both: `Concatenate.compute_mask`
-(``keras/src/layers/merging/concatenate.py``) makes a ``concatenate`` operation, so the
-next Concatenate layer after a masked one is ``concatenate_2``. The other operations made
-on masks (``not_equal``, ``logical_or``, ``any``, ``ones_like``) share no layer's name."""
-
 
 def construction_order(layer: Layer):  # noqa: ANN201
     """``layer`` and the layers it wraps in the order Python makes them when the Keras code
@@ -41,15 +33,15 @@ def name_layers(
     included (the `lstm` inside `bidirectional(lstm(8))` takes ``lstm``), and never skipping
     a name a user gave: ``lstm(8, name="lstm") -> lstm(8)`` names both ``lstm``. The stages
     in ``skip`` apply a layer made earlier (a shared layer) and make none. ``ops``: per
-    stage, the names of the operations its call makes (`NAMED_OPS`), counted after the
-    layer's own: Keras makes the layer, then calls it."""
+    stage called on a mask, the operations its call makes (`LayerSpec.mask_ops`), counted
+    after the layer's own name: Keras makes the layer, then calls it."""
     counts: dict[str, int] = {}
     names = ctx.names
     first: dict[str, int] = {}
     for index, top in enumerate(ctx.layers):
-        if ops and index in ops and (top is None or (skip and index in skip)):
-            _count(ops[index], counts)  # a shared layer's call
         if top is None or (skip and index in skip):
+            if ops and index in ops:
+                _count(ops[index], counts)  # a shared layer's call
             continue
         inner = top.inner
         if (

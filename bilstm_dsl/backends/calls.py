@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..layers import snake_case
+from ..layers import LAYERS, snake_case
 from ..model import Layer
-from ..naming import NAMED_OPS
 from ..objects import ArgObject
 
 
@@ -72,9 +71,9 @@ def layer_call(layer: Layer, name: str | None = None) -> Call:
     return Call(spec.keras_class, tuple(args), kwargs, origin=getattr(spec, "origin", None) or None)
 
 
-NAMED_BY_KERAS = frozenset(NAMED_OPS)
+NAMED_BY_KERAS = frozenset(spec.keras_class for spec in LAYERS.values() if spec.mask_ops)
 """Layers whose automatic name Keras also gives an operation of its own
-(`naming.NAMED_OPS`): concatenating two masks makes an operation named ``concatenate``. A
+(`LayerSpec.mask_ops`): concatenating two masks makes an operation named ``concatenate``. A
 layer named so by hand does not count towards Keras's names, so the operation takes the
 same name and the model fails ("The name "concatenate" is used 2 times"). The Python
 written lets Keras name these layers, as a careful person does, and `build` counts the
