@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..layers import LAYERS, snake_case
 from ..model import Layer
 from ..objects import ArgObject
 
@@ -22,6 +21,13 @@ class Call:
     origin: str | None = None
     """For a class Keras does not ship (a plugin's, an opaque layer's), the Python module
     it is imported from: ``cls`` is then that module's attribute, not ``keras.<module>``'s."""
+    named_by_keras: bool = False
+    """Its ``name`` is the one Keras gives it by itself, and must be left to Keras: the
+    class's mask makes an operation Keras names as it names layers (`LayerSpec.mask_ops`).
+    A layer named so by hand does not count towards Keras's names, so the operation
+    takes the same name and the model fails ("The name "concatenate" is used 2 times").
+    The Python written leaves these names out, as a careful person does, and `build`
+    counts the name as Keras would have. Never for a name the spec wrote."""
 
 
 def object_call(value: ArgObject) -> Call:
@@ -64,27 +70,11 @@ def layer_call(layer: Layer, name: str | None = None) -> Call:
             kwargs[param.name] = value
         else:  # required arguments come first in every Keras signature
             args.append(value)
+    written = "name" in layer.args
     if name is not None:
         kwargs["name"] = name
-    elif "name" in layer.args:
+    elif written:
         kwargs["name"] = layer.args["name"]
-    return Call(spec.keras_class, tuple(args), kwargs, origin=getattr(spec, "origin", None) or None)
-
-
-NAMED_BY_KERAS = frozenset(spec.keras_class for spec in LAYERS.values() if spec.mask_ops)
-"""Layers whose automatic name Keras also gives an operation of its own
-(`LayerSpec.mask_ops`): concatenating two masks makes an operation named ``concatenate``. A
-layer named so by hand does not count towards Keras's names, so the operation takes the
-same name and the model fails ("The name "concatenate" is used 2 times"). The Python
-written lets Keras name these layers, as a careful person does, and `build` counts the
-name it gives as Keras would have."""
-
-
-def keras_names_itself(call: Call) -> bool:
-    """Whether ``call`` is of `NAMED_BY_KERAS` and named as Keras would name it itself
-    (``concatenate``, ``concatenate_2``), not as the spec names it."""
-    name = call.kwargs.get("name")
-    if call.cls not in NAMED_BY_KERAS or not isinstance(name, str) or call.origin:
-        return False
-    auto = snake_case(call.cls)
-    return name == auto or (name.startswith(auto + "_") and name[len(auto) + 1 :].isdigit())
+    origin = getattr(spec, "origin", None) or None
+    automatic = name is not None and not written and bool(spec.mask_ops) and origin is None
+    return Call(spec.keras_class, tuple(args), kwargs, origin=origin, named_by_keras=automatic)

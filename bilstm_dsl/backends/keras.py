@@ -28,7 +28,6 @@ import keras
 from ..layers import snake_case
 from ..model import CheckResult
 from ..opaque import import_refused
-from .calls import keras_names_itself
 from .graph_plan import GraphPlan, Ref
 from .plan import Call, plan
 
@@ -47,7 +46,7 @@ def _instantiate(value: Any) -> Any:
     layer = cls(*args, **kwargs)
     if value.module != "layers":  # an argument object: its config is Keras's own
         return layer
-    if keras_names_itself(value):
+    if value.named_by_keras:
         keras.backend.get_uid(snake_case(value.cls))  # as Keras counts a name it gives
     _keep_in_config(layer, value.kwargs)
     if value.cls == "Bidirectional":

@@ -10,7 +10,6 @@ inject code.
 from __future__ import annotations
 
 from ..shapes import tuple_text
-from .calls import keras_names_itself
 from .graph_plan import GraphPlan, Ref
 from .plan import Call, Plan
 
@@ -185,7 +184,7 @@ def _tensors(value: object) -> str:
 
 def _as_written(call: Call) -> Call:
     """``call``, without its ``name`` where Keras must give that name itself."""
-    if not keras_names_itself(call):
+    if not call.named_by_keras:
         return call
     kwargs = {k: v for k, v in call.kwargs.items() if k != "name"}
     return Call(call.cls, call.args, kwargs, call.module, call.origin)

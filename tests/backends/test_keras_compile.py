@@ -247,7 +247,7 @@ def test_seed_architectures_equal_hand_written_keras(name, keras):
 
 def test_a_new_session_names_every_layer_as_the_written_code_does(keras):
     """Wrapped layers included: the names `compile` gives do not count towards Keras's own
-    (only a name Keras itself would clash with does: `backends.calls.NAMED_BY_KERAS`), so
+    (only a name Keras itself would clash with does: `backends.calls.Call.named_by_keras`), so
     the LSTM inside `bidirectional` is `lstm`, as in the code `compile --emit python`
     writes and a careful person writes. bench/bench_check.py builds the same pair."""
     keras.backend.clear_session()

@@ -155,6 +155,22 @@ more = plain -> dense(2)
 out = [plain, more] -> concatenate()
 """
 
+
+def _concatenate_named_by_hand(keras):
+    L = keras.layers
+    a, b = keras.Input((5, 3)), keras.Input((5, 3))
+    out = L.LSTM(2)(L.Concatenate(name="concatenate_5")([a, b]))
+    return keras.Model([a, b], out, name="m")
+
+
+# Regression: a name written in the spec that reads like one Keras gives was left out of
+# the emitted Python, so Keras named the layer `concatenate` instead.
+CONCATENATE_NAMED_BY_HAND = """\
+a = input(5, 3)
+b = input(5, 3)
+out = [a, b] -> concatenate(name="concatenate_5") -> lstm(2)
+"""
+
 CASES = [
     (SEQ2SEQ, _seq2seq),
     (SIAMESE_ATTENTION, _siamese_attention),
@@ -162,6 +178,7 @@ CASES = [
     (INPUTS_IN_FLOWS, _inputs_in_flows),
     (MASKED_CONCATENATE, _masked_concatenate),
     (MASKED_CONCATENATES, _masked_concatenates),
+    (CONCATENATE_NAMED_BY_HAND, _concatenate_named_by_hand),
 ]
 IDS = [
     "seq2seq",
@@ -170,6 +187,7 @@ IDS = [
     "inputs_in_flows",
     "masked_concatenate",
     "masked_concatenates",
+    "concatenate_named_by_hand",
 ]
 
 
