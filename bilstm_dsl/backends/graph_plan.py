@@ -87,7 +87,8 @@ def python_name(name: str) -> str:
         return "_"
     if keyword.iskeyword(name) or name in _RESERVED or name in dir(__builtins__):
         return name + "_"
-    if name == _FLOW_INPUT or (name.startswith(_FLOW_INPUT + "_") and name[5:].isdigit()):
+    number = name[len(_FLOW_INPUT) + 1 :]
+    if name == _FLOW_INPUT or (name.startswith(_FLOW_INPUT + "_") and number.isdigit()):
         return name + "_"
     return name
 
