@@ -20,7 +20,7 @@ side with its floor or peer in the same run.
    1.3 (linear), and the largest size must meet its time.
 
 The checker keeps what a call's text alone decides (its nodes, its layer, its shape rule's
-output for the shapes it received: `parser._calls`, `checker._recipes`, `infer._outputs`),
+output for the shapes it received: `parser._calls`, `recipes._recipes`, `infer._outputs`),
 so a call written before costs less; 2, 3 and 4 each also print their figure with every
 call's text new to the checker, where nothing kept is used (rows without a target).
 5. `compile`: `bilstm_dsl.build` against hand-written Keras code building the same model,
@@ -198,7 +198,7 @@ def six_stages(i: int, spread: int = 0, shift: int = 0) -> str:
     """Spec ``i`` of the throughput runs. With ``spread`` 0 its calls repeat across specs
     (``lstm(8 + i % 64, seq)``: 64 texts), as a project's files repeat layers; otherwise
     every call's text is its own (``lstm(8 + i, seq)``), so nothing the checker keeps from
-    one call's text (`checker.bind_stages`, `infer.apply`) is ever used again.
+    one call's text (`recipes.bind_stages`, `infer.apply`) is ever used again.
 
     An odd ``shift`` pairs the same call texts otherwise (``lstm(8 + (i + shift) % 64)``
     after the input spec ``i`` has): the input's ``i % 350`` and the lstm's ``i % 64``

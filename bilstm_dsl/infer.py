@@ -60,7 +60,7 @@ def apply(
     chains 100,000 long: the common case, float32, skips `dtype_mode`.)
 
     ``text``, when given, is the text of a call that determines ``layer`` alone (a chain's
-    call bound from its text, `checker.bind_stages`): its shape rule's output for these
+    call bound from its text, `recipes.bind_stages`): its shape rule's output for these
     shapes is then kept (`_outputs`)."""
     dtype = flow.dtype
     mode = "float" if dtype == "float32" else dtype_mode(layer, dtype)
@@ -107,7 +107,7 @@ def apply(
 
 _outputs = Kept(2 * MOST)
 """(a call's text, the shapes it received) -> what its shape rule gave, for a call whose
-layer its text alone determines (`checker.bind_stages`): a rule is a pure function of the
+layer its text alone determines (`recipes.bind_stages`): a rule is a pure function of the
 layer and the shapes, and its `Output` is read, never changed, so the next stage of that
 text given those shapes takes it as it is. Only outputs that passed `_too_big`, and only
 for shapes whose every size is an int or None (no `Sym`, which compares symbolically), as

@@ -3,7 +3,7 @@
 A process that checks again and again (the language server at every keystroke, a test
 suite, a project's specs) meets the same calls again, and what a call's text alone
 decides is kept by three passes: the parser's node templates (`parser._calls`), binding's
-recipes (`checker._recipes`) and the shape rules' outputs (`infer._outputs`); see
+recipes (`recipes._recipes`) and the shape rules' outputs (`infer._outputs`); see
 docs/architecture.md, "What is kept between checks". Each is a `Kept`, one policy for all
 three:
 

@@ -48,7 +48,7 @@ class Layer:
     @property
     def spans(self) -> dict[str, Span]:
         """Where each argument in `args` was written. A layer made from a recipe
-        (`checker._remake`) is given which of the call's arguments each is, made into
+        (`recipes._remake`) is given which of the call's arguments each is, made into
         spans when first read: a clean check reads none."""
         spans = self._spans
         if type(spans) is tuple:

@@ -258,7 +258,7 @@ class KeptCall(ast.Call):
     """A chain's call made from a kept template (`_from_kept`), equal to the `ast.Call`
     reading it gives. Its name and span are made at once, as every check reads them; its
     arguments and the span of its name when first read, which checking a clean chain
-    does not (binding makes a kept call's layer from its recipe, `checker._remake`, and
+    does not (binding makes a kept call's layer from its recipe, `recipes._remake`, and
     the layer's spans are made from the arguments only when read, `model.Layer.spans`).
     A stage's call is the only one made so: a wrapped call, an argument, is an `ast.Call`
     when its arguments are made."""

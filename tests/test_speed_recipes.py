@@ -1,4 +1,4 @@
-"""What the checker keeps from one call's text to the next (`checker._recipes` and
+"""What the checker keeps from one call's text to the next (`recipes._recipes` and
 `_input_recipes`, `infer._outputs`) changes nothing a caller can see: a spec checked with
 everything kept gives what a checker that keeps nothing gives, in new objects, with spans
 into its own text; and what is kept stays bounded."""
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bilstm_dsl import check, checker, infer
+from bilstm_dsl import check, infer, recipes
 from bilstm_dsl.model import Layer
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.arch"))
@@ -34,8 +34,8 @@ SPECS = [
 
 
 def _forget() -> None:
-    checker._recipes.forget()
-    checker._input_recipes.forget()
+    recipes._recipes.forget()
+    recipes._input_recipes.forget()
     infer._outputs.forget()
 
 
@@ -64,9 +64,9 @@ def _seen(result) -> tuple:  # noqa: ANN001
 def test_kept_or_not_the_result_is_the_same(spec, monkeypatch):
     _forget()
     with monkeypatch.context() as keeping_nothing:
-        keeping_nothing.setattr(checker, "_recipe", lambda layer: None)
+        keeping_nothing.setattr(recipes, "_recipe", lambda layer: None)
         cold = _seen(check(spec))
-    assert not checker._recipes and not infer._outputs
+    assert not recipes._recipes and not infer._outputs
     first = check(" " + spec)  # shifted by one: every span moves
     again = check(" " + spec)  # everything the first one kept now used
     assert _seen(first) == _seen(again)
@@ -77,7 +77,7 @@ def test_kept_or_not_the_result_is_the_same(spec, monkeypatch):
 def test_kept_layers_are_new_objects_with_spans_into_the_new_text():
     text = "input(20, 1) -> lstm(32, seq) -> bilstm(16, concat) -> dense(1)"
     first, second = check(text), check("  " + text)
-    assert checker._recipes and infer._outputs
+    assert recipes._recipes and infer._outputs
     for a, b in zip(first.stages, second.stages, strict=True):
         assert a.layer is not b.layer and a.layer.args is not b.layer.args
         assert a.layer.spans is not b.layer.spans
@@ -98,10 +98,10 @@ def test_an_input_kept_from_the_first_stage_is_not_taken_later():
 
 def test_what_is_kept_is_bounded():
     _forget()
-    for i in range(checker._recipes.most + 50):
+    for i in range(recipes._recipes.most + 50):
         check(f"input({i + 1}, 2) -> dense({i + 1})")
-    assert len(checker._recipes) <= checker._recipes.most
-    assert len(checker._input_recipes) <= checker._input_recipes.most
+    assert len(recipes._recipes) <= recipes._recipes.most
+    assert len(recipes._input_recipes) <= recipes._input_recipes.most
     assert len(infer._outputs) <= infer._outputs.most
     assert check("input(3, 2) -> dense(4)").stages[0].params == 12
 
